@@ -1,0 +1,98 @@
+package io.microregistry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Opens registries by provider name, with providers found on the class path through
+ * {@link ServiceLoader}. The backend is a deployment decision: code calls
+ * {@link #fromEnvironment()} and {@code MICRO_REGISTRY} picks the backend.
+ *
+ * <p>Stateless and thread-safe: every call scans the class path anew.
+ */
+public final class Registries {
+
+    /** The provider used when {@code MICRO_REGISTRY} is unset. */
+    public static final String DEFAULT_PROVIDER = "memory";
+
+    private Registries() {
+    }
+
+    /**
+     * Opens the registry named by {@code MICRO_REGISTRY} (default {@code memory}), configured
+     * from the other {@code MICRO_REGISTRY_*} variables; each is overridden by its system
+     * property ({@code micro.registry}, {@code micro.registry.address}, ...).
+     *
+     * @throws IllegalArgumentException if no provider, or more than one, has that name
+     */
+    public static Registry fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        String name = RegistryConfig.Setting.read(env, System.getProperties(), null);
+        return open(name == null ? DEFAULT_PROVIDER : name, RegistryConfig.fromEnvironment(env, System.getProperties()));
+    }
+
+    /**
+     * Opens the named registry with the given configuration, ignoring the environment.
+     *
+     * @throws IllegalArgumentException if no provider, or more than one, has that name
+     */
+    public static Registry open(String name, RegistryConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        return provider(name).open(config);
+    }
+
+    /** The provider with this name (case-insensitive). */
+    public static RegistryProvider provider(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("registry name must not be blank");
+        }
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        List<RegistryProvider> matches = new ArrayList<>();
+        SortedMap<String, String> found = new TreeMap<>();
+        for (RegistryProvider provider : load()) {
+            String providerName = provider.name().toLowerCase(Locale.ROOT);
+            found.merge(providerName, provider.getClass().getName(), (a, b) -> a + ", " + b);
+            if (providerName.equals(wanted)) {
+                matches.add(provider);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no registry provider named '" + wanted + "' on the class path; found: "
+                    + String.join(", ", found.keySet())
+                    + ". Add the backend's module (e.g. registry-" + wanted + ") as a dependency.");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("more than one registry provider is named '" + wanted + "': "
+                    + found.get(wanted) + ". Keep exactly one of them on the class path.");
+        }
+        return matches.get(0);
+    }
+
+    /** Names of every provider on the class path, sorted. */
+    public static List<String> providerNames() {
+        return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    }
+
+    private static List<RegistryProvider> load() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = Registries.class.getClassLoader();
+        }
+        List<RegistryProvider> providers = new ArrayList<>();
+        try {
+            ServiceLoader.load(RegistryProvider.class, loader).forEach(providers::add);
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("a registry provider on the class path could not be loaded: "
+                    + e.getMessage(), e);
+        }
+        return providers;
+    }
+}

@@ -1,0 +1,183 @@
+package io.microregistry.memory;
+
+import io.microregistry.Service;
+import io.microregistry.WatchEvent;
+import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.VersionGrouping;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The shared state behind one or more {@link MemoryRegistry} clients: the registrations,
+ * their expiry, and the watchers. Clients on the same store see each other, like processes
+ * on the same server; separate stores are separate worlds.
+ *
+ * <p>Thread-safe. Changes are applied under one lock and delivered to every watcher in that
+ * order. Owns one daemon thread that expires registrations whose owner stopped renewing;
+ * {@link #close()} ends it.
+ */
+public final class MemoryStore implements AutoCloseable {
+
+    /** How often expiry is checked; reads filter expired entries regardless. */
+    static final long SWEEP_MILLIS = 100;
+
+    private final Object lock = new Object();
+    /** service name -> node id -> entry. */
+    private final Map<String, Map<String, Entry>> services = new HashMap<>();
+    private final List<EventQueue> watchers = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService sweeper;
+    private final LongSupplier clock;
+
+    /** A store with its own expiry thread. */
+    public MemoryStore() {
+        this(System::nanoTime);
+    }
+
+    MemoryStore(LongSupplier clock) {
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("micro-registry-memory-expiry"));
+        sweeper.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A new client on this store. */
+    public MemoryRegistry client() {
+        return new MemoryRegistry(this, false);
+    }
+
+    /** One node's registration. {@code owner} keeps it alive while it lives. */
+    private static final class Entry {
+        final Service record;
+        final MemoryRegistry owner;
+        final long ttlNanos;
+
+        Entry(Service record, MemoryRegistry owner, long ttlNanos) {
+            this.record = record;
+            this.owner = owner;
+            this.ttlNanos = ttlNanos;
+        }
+
+        boolean expired(long now) {
+            long lastRenewal = owner.lastRenewal(now);
+            return now - lastRenewal >= ttlNanos;
+        }
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    void put(Service record, MemoryRegistry owner, long ttlNanos) {
+        String nodeId = record.nodes().get(0).id();
+        synchronized (lock) {
+            Map<String, Entry> nodes = services.computeIfAbsent(record.name(), k -> new HashMap<>());
+            Entry old = nodes.put(nodeId, new Entry(record, owner, ttlNanos));
+            if (old == null || old.expired(now())) {
+                publish(WatchEvent.create(record));
+            } else if (!old.record.equals(record)) {
+                publish(WatchEvent.update(record));
+            }
+        }
+    }
+
+    void remove(String serviceName, String nodeId) {
+        synchronized (lock) {
+            Map<String, Entry> nodes = services.get(serviceName);
+            Entry old = nodes == null ? null : nodes.remove(nodeId);
+            if (nodes != null && nodes.isEmpty()) {
+                services.remove(serviceName);
+            }
+            if (old != null && !old.expired(now())) {
+                publish(WatchEvent.delete(old.record));
+            }
+        }
+    }
+
+    /** Removes every live entry owned by {@code owner}; what its {@code close()} does. */
+    void removeOwnedBy(MemoryRegistry owner) {
+        synchronized (lock) {
+            List<Entry> owned = new ArrayList<>();
+            services.values().forEach(nodes -> nodes.values().stream()
+                    .filter(e -> e.owner == owner).forEach(owned::add));
+            owned.forEach(e -> remove(e.record.name(), e.record.nodes().get(0).id()));
+        }
+    }
+
+    List<Service> get(String serviceName) {
+        long now = now();
+        synchronized (lock) {
+            Map<String, Entry> nodes = services.get(serviceName);
+            if (nodes == null) {
+                return List.of();
+            }
+            return VersionGrouping.group(nodes.values().stream()
+                    .filter(e -> !e.expired(now)).map(e -> e.record).toList());
+        }
+    }
+
+    List<Service> list() {
+        long now = now();
+        synchronized (lock) {
+            return VersionGrouping.group(services.values().stream().flatMap(nodes -> nodes.values().stream())
+                    .filter(e -> !e.expired(now)).map(e -> e.record).toList());
+        }
+    }
+
+    void addWatcher(EventQueue watcher) {
+        watchers.add(watcher);
+    }
+
+    void removeWatcher(EventQueue watcher) {
+        watchers.remove(watcher);
+    }
+
+    /** Called under the lock, so every watcher sees one global order. */
+    private void publish(WatchEvent event) {
+        for (EventQueue watcher : watchers) {
+            watcher.offer(event);
+        }
+    }
+
+    /** Drops expired entries, publishing a DELETE for each. */
+    void expire() {
+        long now = now();
+        synchronized (lock) {
+            var serviceIterator = services.values().iterator();
+            while (serviceIterator.hasNext()) {
+                Map<String, Entry> nodes = serviceIterator.next();
+                var nodeIterator = nodes.values().iterator();
+                while (nodeIterator.hasNext()) {
+                    Entry entry = nodeIterator.next();
+                    if (entry.expired(now)) {
+                        nodeIterator.remove();
+                        publish(WatchEvent.delete(entry.record));
+                    }
+                }
+                if (nodes.isEmpty()) {
+                    serviceIterator.remove();
+                }
+            }
+        }
+    }
+
+    /** Stops the expiry thread and every watcher. Idempotent. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        watchers.forEach(EventQueue::stop);
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryStore@" + Integer.toHexString(Objects.hashCode(this));
+    }
+}

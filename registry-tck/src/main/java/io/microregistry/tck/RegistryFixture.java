@@ -1,0 +1,96 @@
+package io.microregistry.tck;
+
+import io.microregistry.Registry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The porting package: what a backend gives the TCK so the TCK can test it. One fixture
+ * serves one test class; it starts whatever server it needs in its constructor (or lazily)
+ * and stops it in {@link #close()}.
+ *
+ * <p>The TCK calls it from one thread at a time, except {@link #newClient()}, which must be
+ * thread-safe.
+ */
+public interface RegistryFixture extends AutoCloseable {
+
+    /** A new, independent client of the backend under test. The TCK closes it. */
+    Registry newClient();
+
+    /** The capabilities this backend can offer the TCK. */
+    Set<Capability> capabilities();
+
+    /**
+     * How long a change may take to be visible to another client, and how much longer than
+     * its TTL a dead node may linger. Contracts wait up to this, never a fixed time.
+     */
+    default Duration propagationBound() {
+        return Duration.ofSeconds(5);
+    }
+
+    /** The TTL the liveness contracts register with. Short, so the suite stays fast. */
+    default Duration shortTtl() {
+        return Duration.ofSeconds(2);
+    }
+
+    /**
+     * How long the backend may take to come back after {@link #restartServer()} and have
+     * every registration back: the recovery contracts wait up to this.
+     */
+    default Duration recoveryBound() {
+        return Duration.ofSeconds(30);
+    }
+
+    /**
+     * Makes {@code client} stop keeping its nodes alive, without deregistering them and
+     * without telling the server: what a crashed process leaves behind. Required for
+     * {@link Capability#ABANDON_CLIENT}. The TCK still calls {@code close()} on the client
+     * afterwards; that close must not bring the nodes back or remove them early.
+     */
+    default void abandon(Registry client) {
+        throw new UnsupportedOperationException("abandon");
+    }
+
+    /**
+     * Stops the backend server and starts it again (on the same address), returning once it
+     * accepts connections. Whether state survives is the backend's own nature; the TCK
+     * requires only that clients restore their registrations. Required for
+     * {@link Capability#SERVER_RESTART}.
+     */
+    default void restartServer() {
+        throw new UnsupportedOperationException("restartServer");
+    }
+
+    /**
+     * System properties that make {@link io.microregistry.Registries#fromEnvironment()} open
+     * this backend's server: at least {@code micro.registry} and usually
+     * {@code micro.registry.address}. Used by {@link Capability#PROVIDER_DISCOVERY} and by
+     * the child JVM of {@link Capability#KILL_PROCESS}.
+     */
+    default Map<String, String> providerProperties() {
+        return Map.of();
+    }
+
+    /**
+     * Properties for the child JVM of {@link Capability#KILL_PROCESS}; by default
+     * {@link #providerProperties()}.
+     */
+    default Map<String, String> childProcessProperties() {
+        return providerProperties();
+    }
+
+    /**
+     * Name prefixes of threads that are shared by every client of the backend's library for
+     * the life of the JVM (a gRPC or HTTP client's global pool, say): the lifecycle contract
+     * does not count them as left behind by {@code close()}.
+     */
+    default Set<String> sharedThreadPrefixes() {
+        return Set.of();
+    }
+
+    /** Stops servers and releases everything. */
+    @Override
+    void close();
+}
