@@ -49,6 +49,6 @@ public final class VersionGrouping {
                 services.add(template.get(key).withNodes(new ArrayList<>(group.values())));
             }
         });
-        return services;
+        return List.copyOf(services);
     }
 }
