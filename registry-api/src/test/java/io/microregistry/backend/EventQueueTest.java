@@ -1,0 +1,61 @@
+package io.microregistry.backend;
+
+import io.microregistry.Node;
+import io.microregistry.Service;
+import io.microregistry.WatchEvent;
+import io.microregistry.WatchOptions;
+import io.microregistry.WatcherStoppedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class EventQueueTest {
+
+    private static WatchEvent created(String service) {
+        return WatchEvent.create(new Service(service, "1", Map.of(), List.of(), List.of(Node.of("n", "h:1"))));
+    }
+
+    @Test
+    void deliversInOrderAndFiltersByService() throws InterruptedException {
+        EventQueue queue = new EventQueue(WatchOptions.service("a"), null);
+        queue.offer(created("a"));
+        queue.offer(created("b"));
+        queue.offer(created("a"));
+
+        assertThat(queue.next().service().name()).isEqualTo("a");
+        assertThat(queue.next(Duration.ofMillis(10))).map(e -> e.service().name()).contains("a");
+        assertThat(queue.next(Duration.ofMillis(10))).isEmpty();
+    }
+
+    @Test
+    void stopUnblocksAReaderAndRunsTheCallbackOnce() {
+        AtomicInteger stops = new AtomicInteger();
+        EventQueue queue = new EventQueue(WatchOptions.all(), stops::incrementAndGet);
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                queue.next();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+
+        queue.stop();
+        queue.stop();
+
+        await().atMost(Duration.ofSeconds(5)).until(reader::isDone);
+        assertThat(reader.join()).isInstanceOf(WatcherStoppedException.class);
+        assertThat(stops).hasValue(1);
+        queue.offer(created("a"));
+        assertThatThrownBy(queue::next).isInstanceOf(WatcherStoppedException.class);
+        assertThatThrownBy(() -> queue.next(Duration.ZERO)).isInstanceOf(WatcherStoppedException.class);
+    }
+}
