@@ -81,18 +81,25 @@ public final class Registries {
         return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
     }
 
+    /**
+     * Providers visible to the context class loader and to this library's own loader (an
+     * application server's context loader may not see the library), each class once.
+     */
     private static List<RegistryProvider> load() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = Registries.class.getClassLoader();
+        Map<String, RegistryProvider> byClass = new java.util.LinkedHashMap<>();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader loader : new ClassLoader[] {context, Registries.class.getClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                ServiceLoader.load(RegistryProvider.class, loader)
+                        .forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
+            } catch (ServiceConfigurationError e) {
+                throw new IllegalStateException("a registry provider on the class path could not be loaded: "
+                        + e.getMessage(), e);
+            }
         }
-        List<RegistryProvider> providers = new ArrayList<>();
-        try {
-            ServiceLoader.load(RegistryProvider.class, loader).forEach(providers::add);
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("a registry provider on the class path could not be loaded: "
-                    + e.getMessage(), e);
-        }
-        return providers;
+        return new ArrayList<>(byClass.values());
     }
 }

@@ -41,8 +41,10 @@ public interface Registry extends AutoCloseable {
 
     /**
      * Removes the nodes listed in {@code service} (matched by service name and node id),
-     * whichever client registered them, and stops keeping them alive. Other nodes of the
-     * service stay. Removing a node that is not there is not an error.
+     * and stops keeping them alive if this client registered them. Other nodes of the service
+     * stay. Removing a node that is not there is not an error. Removing a node that another
+     * live client registered is best-effort: that client owns its liveness and may write it
+     * again (as it would after any loss); deregister through the owner, or stop it.
      */
     void deregister(Service service);
 
