@@ -1,0 +1,92 @@
+package io.microregistry.zookeeper;
+
+import io.microregistry.backend.KeySegment;
+import org.apache.zookeeper.common.PathUtils;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The go-micro znode layout: {@code /micro-registry/<service>/<nodeId>}.
+ *
+ * <p>This client writes each segment with {@link KeySegment#of} (go-micro's own segment for
+ * every name go-micro writes unambiguously, percent-encoded otherwise, so {@code a/b} and
+ * {@code a-b} never share a znode). go-micro itself writes {@link KeySegment#goMicro}
+ * ({@code /} becomes {@code -}); for names containing {@code /} readers look in both places
+ * and keep only records whose decoded name (and node id) is the one asked for.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ZookeeperPaths {
+
+    /** Where go-micro keeps its registry. */
+    static final String ROOT = "/micro-registry";
+
+    private ZookeeperPaths() {
+    }
+
+    /** The directory this client writes a service's nodes into. */
+    static String service(String serviceName) {
+        return ROOT + "/" + KeySegment.of(serviceName);
+    }
+
+    /** The znode this client writes for one node of a service. */
+    static String node(String serviceName, String nodeId) {
+        return service(serviceName) + "/" + KeySegment.of(nodeId);
+    }
+
+    /** Every directory that may hold nodes of the service: ours, then go-micro's if different. */
+    static List<String> serviceDirectories(String serviceName) {
+        Set<String> directories = new LinkedHashSet<>();
+        directories.add(service(serviceName));
+        addIfValid(directories, ROOT + "/" + KeySegment.goMicro(serviceName));
+        return List.copyOf(directories);
+    }
+
+    /** Every znode that may hold the node: ours, then where go-micro would write it. */
+    static List<String> nodeCandidates(String serviceName, String nodeId) {
+        Set<String> paths = new LinkedHashSet<>();
+        paths.add(node(serviceName, nodeId));
+        addIfValid(paths, ROOT + "/" + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId));
+        return List.copyOf(paths);
+    }
+
+    /**
+     * go-micro's segment keeps characters ZooKeeper rejects in a path (emoji, say): no go-micro
+     * client can have written there, so such a path is not worth asking for.
+     */
+    private static void addIfValid(Set<String> paths, String path) {
+        try {
+            PathUtils.validatePath(path);
+            paths.add(path);
+        } catch (IllegalArgumentException e) {
+            // Not a possible znode path.
+        }
+    }
+
+    /**
+     * The one directory a watch of this service can be confined to, or {@link #ROOT} when its
+     * nodes may live in two directories.
+     */
+    static String watchRoot(String serviceName) {
+        List<String> directories = serviceDirectories(serviceName);
+        return directories.size() == 1 ? directories.get(0) : ROOT;
+    }
+
+    /** Whether {@code path} is a node znode: exactly two segments below {@link #ROOT}. */
+    static boolean isNode(String path) {
+        return depth(path) == 2;
+    }
+
+    /** How deep below {@link #ROOT} the path is: 0 for the root, 1 for a service, 2 for a node, -1 outside. */
+    static int depth(String path) {
+        if (path.equals(ROOT)) {
+            return 0;
+        }
+        if (!path.startsWith(ROOT + "/")) {
+            return -1;
+        }
+        return (int) path.substring(ROOT.length()).chars().filter(c -> c == '/').count();
+    }
+}
