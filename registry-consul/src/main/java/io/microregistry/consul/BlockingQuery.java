@@ -1,0 +1,131 @@
+package io.microregistry.consul;
+
+import io.microregistry.backend.Backoff;
+import org.kiwiproject.consul.model.ConsulResponse;
+import org.kiwiproject.consul.option.ImmutableQueryOptions;
+import org.kiwiproject.consul.option.QueryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One Consul blocking query run over and over: ask with the last index, wait up to
+ * {@link #WAIT} for a change, hand each answer to the caller. It follows Consul's rules for
+ * blocking queries: an index that goes backwards (agent restarted, snapshot restored) or any
+ * failure resets it to 0, so the next answer is a full, fresh read; an index below 1 is never
+ * sent; failures back off; and answers that come back at once without a new index (a proxy
+ * or agent that does not block) are paced, so the loop never spins.
+ *
+ * <p>Not thread-safe: one thread runs {@link #next()}; {@link #stop()} may be called from any
+ * thread and ends any pause at once (the caller cancels the HTTP call itself).
+ *
+ * @param <T> the answer type
+ */
+final class BlockingQuery<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockingQuery.class);
+    /** How long Consul holds one query open when nothing changes. */
+    static final Duration WAIT = Duration.ofSeconds(30);
+    /** An answer that came back sooner than this with the same index did not block. */
+    private static final Duration NOT_BLOCKING = Duration.ofMillis(50);
+
+    private final String what;
+    private final Function<QueryOptions, ConsulResponse<T>> query;
+    private final Backoff backoff;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private BigInteger index = BigInteger.ZERO;
+    private int failures;
+    private int quickRepeats;
+    private boolean failing;
+
+    BlockingQuery(String what, Function<QueryOptions, ConsulResponse<T>> query, Backoff backoff) {
+        this.what = what;
+        this.query = query;
+        this.backoff = backoff;
+    }
+
+    /**
+     * The next answer: the first call reads at once, later calls block until Consul has a newer
+     * index or {@link #WAIT} passes. Returns null once stopped. Retries failures forever (with
+     * backoff) unless {@code throwFirstFailure} is set and no answer has come yet, in which case
+     * the failure is thrown (used to establish a watch).
+     */
+    T next(boolean throwFirstFailure) {
+        while (!isStopped()) {
+            long start = System.nanoTime();
+            BigInteger asked = index;
+            try {
+                ConsulResponse<T> response = query.apply(options(asked));
+                BigInteger answered = response.getIndex() == null ? BigInteger.ZERO : response.getIndex();
+                if (answered.compareTo(asked) < 0) {
+                    LOG.info("Consul index of {} went backwards ({} -> {}); reading it afresh", what, asked, answered);
+                    index = BigInteger.ZERO;
+                } else {
+                    index = answered.signum() > 0 ? answered : BigInteger.ONE;
+                }
+                if (failing) {
+                    LOG.info("{} answers again", what);
+                    failing = false;
+                }
+                failures = 0;
+                pace(asked, answered, start);
+                return response.getResponse();
+            } catch (RuntimeException e) {
+                if (isStopped()) {
+                    return null;
+                }
+                if (throwFirstFailure) {
+                    throw e;
+                }
+                if (!failing) {
+                    LOG.warn("{} failed ({}); retrying with backoff", what, e.getMessage());
+                    failing = true;
+                }
+                // After any failure read afresh: the agent may have restarted with a new, lower index,
+                // and a query holding the old one would block until WAIT passes.
+                index = BigInteger.ZERO;
+                pause(backoff.delay(failures++));
+            }
+        }
+        return null;
+    }
+
+    /** Ends the loop: {@link #next} returns null from now on. */
+    void stop() {
+        stopped.countDown();
+    }
+
+    boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    private QueryOptions options(BigInteger asked) {
+        if (asked.signum() <= 0) {
+            return QueryOptions.BLANK;
+        }
+        return ImmutableQueryOptions.builder().wait(WAIT.toSeconds() + "s").index(asked).build();
+    }
+
+    private void pace(BigInteger asked, BigInteger answered, long startNanos) {
+        boolean blocked = asked.signum() > 0;
+        boolean quick = System.nanoTime() - startNanos < NOT_BLOCKING.toNanos();
+        if (blocked && quick && answered.equals(asked)) {
+            pause(backoff.delay(quickRepeats++));
+        } else {
+            quickRepeats = 0;
+        }
+    }
+
+    private void pause(Duration delay) {
+        try {
+            stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.microregistry.consul;
+
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.DaemonThreads;
+import org.kiwiproject.consul.AgentClient;
+import org.kiwiproject.consul.NotRegisteredException;
+import org.kiwiproject.consul.model.agent.Registration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this client's agent services alive: passes each one's TTL check every third of its
+ * TTL, and when a pass fails (agent restarted and lost its state, service reaped after being
+ * critical too long, agent unreachable) registers the service again, with backoff, forever,
+ * until it is deregistered, abandoned or the keeper is closed.
+ *
+ * <p>Thread-safe. Every write for one service id (register, pass, re-register, deregister) is
+ * serialised on that id, so a keep-alive never writes an older registration over a newer one.
+ */
+final class CheckKeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckKeeper.class);
+    /** Two threads: a pass is one short local HTTP call, but one slow agent call must not stall all. */
+    private static final int THREADS = 2;
+
+    private final AgentClient agent;
+    private final String agentName;
+    private final Backoff backoff;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    CheckKeeper(AgentClient agent, String agentName, Backoff backoff) {
+        this.agent = agent;
+        this.agentName = agentName;
+        this.backoff = backoff;
+        this.scheduler = new ScheduledThreadPoolExecutor(THREADS, new DaemonThreads("consul-keepalive"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** One kept service: its registration and where its keep-alive stands. Guarded by the id's lock. */
+    private static final class Kept {
+        final Registration registration;
+        final Duration ttl;
+        ScheduledFuture<?> next;
+        boolean cancelled;
+        boolean lost;
+        int attempt;
+
+        Kept(Registration registration, Duration ttl) {
+            this.registration = registration;
+            this.ttl = ttl;
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Registers the service with the agent and keeps it alive from now on, replacing any earlier
+     * registration of the same id. Throws what the agent client throws if the first write fails;
+     * an earlier keep-alive of the id then goes on unchanged.
+     */
+    void register(Registration registration, Duration ttl) {
+        String id = registration.getId();
+        synchronized (lock(id)) {
+            agent.register(registration);
+            Kept entry = new Kept(registration, ttl);
+            Kept old = kept.put(id, entry);
+            if (old != null) {
+                old.cancel();
+            }
+            schedule(id, entry, passInterval(ttl));
+        }
+    }
+
+    /**
+     * Stops keeping {@code id} alive and runs {@code removal} (the agent call that removes it)
+     * under the id's lock, so no keep-alive can bring it back afterwards.
+     */
+    void deregister(String id, Runnable removal) {
+        synchronized (lock(id)) {
+            Kept old = kept.remove(id);
+            if (old != null) {
+                old.cancel();
+            }
+            removal.run();
+        }
+    }
+
+    /** The service name kept alive under Consul service ID {@code id}, or null. */
+    String nameOf(String id) {
+        Kept entry = kept.get(id);
+        return entry == null ? null : entry.registration.getName();
+    }
+
+    /** Ids this keeper keeps alive now. */
+    List<String> ids() {
+        return List.copyOf(kept.keySet());
+    }
+
+    /** Stops every keep-alive without telling the agent: the checks go critical within their TTL. */
+    void abandonAll() {
+        for (String id : ids()) {
+            synchronized (lock(id)) {
+                Kept old = kept.remove(id);
+                if (old != null) {
+                    old.cancel();
+                }
+            }
+        }
+    }
+
+    /** Stops the keeper's threads; call after deregistering or abandoning what it kept. */
+    void shutdown() {
+        abandonAll();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration passInterval(Duration ttl) {
+        return ttl.dividedBy(3);
+    }
+
+    private Object lock(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    private void schedule(String id, Kept entry, Duration delay) {
+        if (scheduler.isShutdown()) {
+            return;
+        }
+        entry.next = scheduler.schedule(() -> beat(id, entry), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One keep-alive step: pass the check, or register again once it is lost. */
+    private void beat(String id, Kept entry) {
+        synchronized (lock(id)) {
+            if (entry.cancelled || kept.get(id) != entry) {
+                return;
+            }
+            try {
+                if (entry.lost) {
+                    agent.register(entry.registration);
+                    LOG.info("re-registered service '{}' node '{}' with Consul agent {} after {} attempt(s)",
+                            entry.registration.getName(), id, agentName, entry.attempt);
+                } else {
+                    agent.pass(id);
+                }
+                entry.lost = false;
+                entry.attempt = 0;
+                schedule(id, entry, passInterval(entry.ttl));
+            } catch (NotRegisteredException | RuntimeException e) {
+                if (!entry.lost) {
+                    // Whatever went wrong (check unknown after an agent restart, agent down, reaped),
+                    // a fresh registration is what brings the node back; the agent replaces in place.
+                    LOG.warn("keep-alive of service '{}' node '{}' failed on Consul agent {} ({}); registering it "
+                                    + "again until it succeeds", entry.registration.getName(), id, agentName,
+                            reason(e));
+                    entry.lost = true;
+                } else {
+                    LOG.debug("re-registration of '{}' still failing: {}", id, reason(e));
+                }
+                schedule(id, entry, backoff.delay(entry.attempt++));
+            }
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        int status = ConsulFailures.status(e);
+        return (status > 0 ? "HTTP " + status + ": " : "") + root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

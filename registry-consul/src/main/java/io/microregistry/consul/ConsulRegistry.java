@@ -1,0 +1,239 @@
+package io.microregistry.consul;
+
+import io.microregistry.Node;
+import io.microregistry.RegisterOptions;
+import io.microregistry.Registry;
+import io.microregistry.RegistryException;
+import io.microregistry.Service;
+import io.microregistry.WatchOptions;
+import io.microregistry.Watcher;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.RegistrationRules;
+import io.microregistry.backend.VersionGrouping;
+import org.kiwiproject.consul.Consul;
+import org.kiwiproject.consul.option.ImmutableQueryOptions;
+import org.kiwiproject.consul.option.QueryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Registry} on a Consul agent, laid out as go-micro lays it out: one agent service per
+ * node ({@code ID} = node id, {@code Name} = service name), go-micro tags, a TTL check kept
+ * passing by a {@link CheckKeeper}. Lookups read the health endpoint (passing nodes only), so
+ * a node whose owner died disappears within its TTL; watches are {@link ConsulWatch}es.
+ *
+ * <p>Thread-safe; every method blocks for at most the configured timeout per agent call.
+ * Backend trouble is a {@link RegistryException} subclass; after {@link #close()} every
+ * method but {@code close} throws {@link IllegalStateException}.
+ */
+final class ConsulRegistry implements Registry {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulRegistry.class);
+
+    private final ConsulConnector connector;
+    private final ConsulFailures failures;
+    private final ExecutorService clientThreads;
+    private final Consul consul;
+    private final CheckKeeper keeper;
+    private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
+
+    ConsulRegistry(ConsulConnector connector) {
+        this.connector = connector;
+        this.failures = new ConsulFailures(connector.describe(), connector.hasToken());
+        this.clientThreads = Executors.newCachedThreadPool(new DaemonThreads("consul-client"));
+        this.consul = connector.open(clientThreads);
+        this.keeper = new CheckKeeper(consul.agentClient(), connector.describe(), Backoff.DEFAULT);
+        LOG.info("opened Consul registry on agent {}", connector.describe());
+    }
+
+    @Override
+    public void register(Service service, RegisterOptions options) {
+        checkOpen();
+        RegistrationRules.checkRegister(service, options);
+        for (Node node : service.nodes()) {
+            call("register service '" + service.name() + "' node '" + node.id() + "'", () -> {
+                String id = consulId(service.name(), node.id());
+                keeper.register(ServiceRecords.registration(service, node, options.ttl(), id), options.ttl());
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void deregister(Service service) {
+        checkOpen();
+        RegistrationRules.checkDeregister(service);
+        for (Node node : service.nodes()) {
+            call("deregister service '" + service.name() + "' node '" + node.id() + "'", () -> {
+                for (String id : List.of(node.id(), ServiceRecords.qualifiedId(service.name(), node.id()))) {
+                    keeper.deregister(id, () -> removeFromAgent(service.name(), node.id(), id));
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * The Consul service ID for a node: its node id, as go-micro does, unless the agent holds
+     * that ID for another service name (Consul IDs are unique per agent, node ids only per
+     * service); then {@link ServiceRecords#qualifiedId}. A node keeps the ID it already has.
+     */
+    private String consulId(String name, String nodeId) {
+        String qualified = ServiceRecords.qualifiedId(name, nodeId);
+        if (name.equals(keeper.nameOf(nodeId))) {
+            return nodeId;
+        }
+        if (keeper.nameOf(qualified) != null) {
+            return qualified;
+        }
+        org.kiwiproject.consul.model.health.Service plain = agentService(nodeId);
+        if (plain == null || name.equals(plain.getService()) && nodeId.equals(nodeIdOf(plain))) {
+            return agentService(qualified) != null ? qualified : nodeId;
+        }
+        return qualified;
+    }
+
+    /**
+     * The agent's service with Consul ID {@code id}, or null if it has none. Asks the service
+     * list with a filter rather than {@code /v1/agent/service/:id}, because the client reports
+     * every failure of the latter (unreachable, 403) as "not registered".
+     */
+    private org.kiwiproject.consul.model.health.Service agentService(String id) {
+        QueryOptions query;
+        if (id.indexOf('`') < 0) {
+            query = ImmutableQueryOptions.builder().filter("ID == `" + id + "`").build();
+        } else if (id.indexOf('"') < 0 && id.indexOf('\\') < 0) {
+            query = ImmutableQueryOptions.builder().filter("ID == \"" + id + "\"").build();
+        } else {
+            // Consul 1.8 filter strings have no escapes: ask for all and pick.
+            query = QueryOptions.BLANK;
+        }
+        return consul.agentClient().getServices(query).get(id);
+    }
+
+    private static String nodeIdOf(org.kiwiproject.consul.model.health.Service service) {
+        String tagged = GoMicroTags.decode(service.getTags(), "agent service " + service.getId()).nodeId();
+        return tagged == null ? service.getId() : tagged;
+    }
+
+    /** Removes the agent service {@code id} if it is node {@code nodeId} of {@code name}; absent is fine. */
+    private void removeFromAgent(String name, String nodeId, String id) {
+        org.kiwiproject.consul.model.health.Service current = agentService(id);
+        if (current == null || !name.equals(current.getService()) || !nodeId.equals(nodeIdOf(current))) {
+            return;
+        }
+        try {
+            consul.agentClient().deregister(id);
+        } catch (RuntimeException e) {
+            if (ConsulFailures.status(e) != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<Service> getService(String name) {
+        checkOpen();
+        RegistrationRules.checkServiceName(name);
+        return call("look up service '" + name + "'", () -> VersionGrouping.group(ServiceRecords.passing(name,
+                consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values()));
+    }
+
+    @Override
+    public List<Service> listServices() {
+        checkOpen();
+        return call("list services", () -> {
+            List<Service> records = new ArrayList<>();
+            for (String name : consul.catalogClient().getServices().getResponse().keySet()) {
+                records.addAll(ServiceRecords.passing(name,
+                        consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values());
+            }
+            return VersionGrouping.group(records);
+        });
+    }
+
+    @Override
+    public Watcher watch(WatchOptions options) {
+        checkOpen();
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        options.service().ifPresent(RegistrationRules::checkServiceName);
+        ConsulWatch watch = new ConsulWatch(connector, options, Backoff.DEFAULT, watches::remove);
+        watches.add(watch);
+        String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");
+        Watcher watcher = call(what, watch::establish);
+        if (closed.get()) {
+            // close() ran meanwhile and may have missed this watch.
+            watch.stop();
+        }
+        return watcher;
+    }
+
+    /**
+     * Stops keeping this client's nodes alive without deregistering them or telling the agent,
+     * as a crash would; a later {@link #close()} leaves them to expire. For test fixtures.
+     */
+    void abandon() {
+        keeper.abandonAll();
+        LOG.info("abandoned this client's registrations on Consul agent {}", connector.describe());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<ConsulWatch> open = List.copyOf(watches);
+        open.forEach(ConsulWatch::stop);
+        for (String id : keeper.ids()) {
+            try {
+                keeper.deregister(id, () -> consul.agentClient().deregister(id));
+            } catch (RuntimeException e) {
+                if (ConsulFailures.status(e) == 404) {
+                    continue; // already gone (agent restarted, reaped, or removed by another client)
+                }
+                LOG.warn("could not deregister node '{}' from Consul agent {} on close ({}); it expires with its TTL",
+                        id, connector.describe(), e.getMessage());
+            }
+        }
+        keeper.shutdown();
+        consul.destroy();
+        try {
+            for (ConsulWatch watch : open) {
+                watch.awaitTermination(Duration.ofSeconds(2));
+            }
+            clientThreads.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("closed Consul registry on agent {}", connector.describe());
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Consul registry is closed");
+        }
+    }
+
+    private <T> T call(String action, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            throw failures.translate(action, e);
+        }
+    }
+}

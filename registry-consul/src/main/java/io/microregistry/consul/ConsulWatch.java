@@ -1,0 +1,197 @@
+package io.microregistry.consul;
+
+import io.microregistry.Service;
+import io.microregistry.WatchEvent;
+import io.microregistry.WatchOptions;
+import io.microregistry.Watcher;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.SnapshotDiff;
+import org.kiwiproject.consul.Consul;
+import org.kiwiproject.consul.model.health.ServiceHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One watcher over Consul, built from blocking queries. A single-service watch runs one health
+ * query (passing nodes only) for that service; an all-services watch runs a catalog-services
+ * query that starts a health query for every service name that appears, and retires it once
+ * the name has left the catalog and its last node was reported gone. Each health query keeps
+ * the last view of its service and turns the next view into per-node CREATE/UPDATE/DELETE
+ * events with {@link SnapshotDiff}.
+ *
+ * <p>The watch owns its own Consul client, so {@link #stop()} cancels every query in flight at
+ * once instead of waiting out Consul's wait time.
+ *
+ * <p>Thread-safe. {@link #establish()} is called once, by the thread that opens the watch.
+ */
+final class ConsulWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulWatch.class);
+
+    private final WatchOptions options;
+    private final Backoff backoff;
+    private final String agentName;
+    private final Consumer<ConsulWatch> onStop;
+    private final ExecutorService executor;
+    private final Consul consul;
+    private final EventQueue queue;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
+    /** Live per-service queries by service name. Guarded by {@code this}. */
+    private final Map<String, ServiceQuery> services = new HashMap<>();
+    private volatile BlockingQuery<Map<String, List<String>>> catalog;
+
+    ConsulWatch(ConsulConnector connector, WatchOptions options, Backoff backoff, Consumer<ConsulWatch> onStop) {
+        this.options = options;
+        this.backoff = backoff;
+        this.agentName = connector.describe();
+        this.onStop = onStop;
+        this.executor = Executors.newCachedThreadPool(new DaemonThreads("consul-watch"));
+        this.consul = connector.open(executor);
+        this.queue = new EventQueue(options, this::stop);
+    }
+
+    /**
+     * Reads the current state (the baseline, reported as nothing) and starts the blocking
+     * queries; every change after this returns is delivered. Throws what the client throws if
+     * the first read fails, after releasing everything.
+     */
+    Watcher establish() {
+        try {
+            if (options.service().isPresent()) {
+                ServiceQuery query = new ServiceQuery(options.service().get());
+                query.baseline();
+                synchronized (this) {
+                    services.put(query.name, query);
+                }
+                executor.execute(query::run);
+            } else {
+                catalog = new BlockingQuery<>("Consul catalog services on " + agentName,
+                        opts -> consul.catalogClient().getServices(opts), backoff);
+                Set<String> names = catalog.next(true).keySet();
+                for (String name : names) {
+                    ServiceQuery query = new ServiceQuery(name);
+                    query.baseline();
+                    synchronized (this) {
+                        services.put(name, query);
+                    }
+                }
+                synchronized (this) {
+                    services.values().forEach(q -> executor.execute(q::run));
+                }
+                executor.execute(this::followCatalog);
+            }
+            return queue;
+        } catch (RuntimeException e) {
+            queue.stop();
+            throw e;
+        }
+    }
+
+    /** Stops every query, cancels calls in flight and releases the threads. Idempotent, non-blocking. */
+    void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        queue.stop();
+        if (catalog != null) {
+            catalog.stop();
+        }
+        synchronized (this) {
+            services.values().forEach(q -> q.query.stop());
+        }
+        consul.destroy();
+        onStop.accept(this);
+    }
+
+    /** Waits up to {@code timeout} for the watch's threads to end after {@link #stop()}. */
+    void awaitTermination(Duration timeout) throws InterruptedException {
+        executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void followCatalog() {
+        while (!stopped.get()) {
+            Map<String, List<String>> answer = catalog.next(false);
+            if (answer == null) {
+                return;
+            }
+            synchronized (this) {
+                if (stopped.get()) {
+                    return;
+                }
+                for (String name : answer.keySet()) {
+                    ServiceQuery query = services.get(name);
+                    if (query == null) {
+                        // New since the baseline: its nodes are all news, so start from an empty view.
+                        query = new ServiceQuery(name);
+                        services.put(name, query);
+                        executor.execute(query::run);
+                    }
+                    query.retired = false;
+                }
+                for (ServiceQuery query : services.values()) {
+                    if (!answer.containsKey(query.name)) {
+                        query.retired = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The blocking health query of one service and its last view. */
+    private final class ServiceQuery {
+        final String name;
+        final BlockingQuery<List<ServiceHealth>> query;
+        /** The last view, by Consul node and service id. Only the query's thread touches it after baseline. */
+        Map<String, Service> view = Map.of();
+        /** The name left the catalog: end once the view is empty. Guarded by the watch. */
+        boolean retired;
+
+        ServiceQuery(String name) {
+            this.name = name;
+            this.query = new BlockingQuery<>("Consul health of service '" + name + "' on " + agentName,
+                    opts -> consul.healthClient().getHealthyServiceInstances(name, opts), backoff);
+        }
+
+        void baseline() {
+            view = ServiceRecords.passing(name, query.next(true), warnings);
+        }
+
+        void run() {
+            try {
+                while (!stopped.get()) {
+                    List<ServiceHealth> answer = query.next(false);
+                    if (answer == null) {
+                        return;
+                    }
+                    Map<String, Service> now = ServiceRecords.passing(name, answer, warnings);
+                    List<WatchEvent> events = SnapshotDiff.diff(view, now);
+                    view = now;
+                    events.forEach(queue::offer);
+                    synchronized (ConsulWatch.this) {
+                        if (retired && view.isEmpty()) {
+                            services.remove(name, this);
+                            return;
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // Not expected (decoding skips bad records); a dead loop would silently lose events.
+                LOG.error("watch of service '{}' on Consul agent {} failed; stopping the watcher", name, agentName, e);
+                stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.microregistry.consul;
+
+import io.microregistry.Registry;
+import io.microregistry.RegistryConfig;
+import io.microregistry.tck.Capability;
+import io.microregistry.tck.RegistryFixture;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The TCK's porting package for Consul: one real dev agent per fixture, clients of the
+ * {@code consul} provider on it, and every fault hook (abandon a client, SIGKILL a child JVM
+ * registrant, restart the agent, which loses all state).
+ *
+ * <p>Not thread-safe except {@link #newClient()}.
+ */
+final class ConsulFixture implements RegistryFixture {
+    private final ConsulAgent agent = ConsulAgent.start();
+
+    ConsulAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public Registry newClient() {
+        return new ConsulRegistryProvider().open(RegistryConfig.of(agent.httpAddress()));
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS, Capability.SERVER_RESTART,
+                Capability.PROVIDER_DISCOVERY);
+    }
+
+    @Override
+    public Duration recoveryBound() {
+        return Duration.ofSeconds(30);
+    }
+
+    @Override
+    public void abandon(Registry client) {
+        ((ConsulRegistry) client).abandon();
+    }
+
+    @Override
+    public void restartServer() {
+        agent.restart();
+    }
+
+    @Override
+    public Map<String, String> providerProperties() {
+        return Map.of("micro.registry", ConsulRegistryProvider.NAME, "micro.registry.address", agent.httpAddress());
+    }
+
+    /** OkHttp's JVM-wide task runner and Okio's watchdog outlive any one client by design. */
+    @Override
+    public Set<String> sharedThreadPrefixes() {
+        return Set.of("OkHttp", "Okio Watchdog");
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+    }
+}
