@@ -4,6 +4,7 @@ import io.microregistry.Endpoint;
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Service;
+import io.microregistry.WatchOptions;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -47,6 +48,14 @@ public final class RegistrationRules {
     /** Checks a service for {@code deregister}: a name and node ids are all it needs. */
     public static void checkDeregister(Service service) {
         checkNodes(service, "deregister");
+    }
+
+    /** Checks the options given to {@code watch}. */
+    public static void checkWatch(WatchOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        options.service().ifPresent(RegistrationRules::checkServiceName);
     }
 
     /** Checks a service name given to a lookup or watch. */

@@ -81,10 +81,7 @@ public final class MemoryRegistry implements Registry {
 
     @Override
     public Watcher watch(WatchOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null");
-        }
-        options.service().ifPresent(RegistrationRules::checkServiceName);
+        RegistrationRules.checkWatch(options);
         checkOpen();
         EventQueue[] self = new EventQueue[1];
         EventQueue watcher = new EventQueue(options, () -> {

@@ -167,11 +167,8 @@ final class ConsulRegistry implements Registry {
 
     @Override
     public Watcher watch(WatchOptions options) {
+        RegistrationRules.checkWatch(options);
         checkOpen();
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null");
-        }
-        options.service().ifPresent(RegistrationRules::checkServiceName);
         ConsulWatch watch = new ConsulWatch(connector, options, Backoff.DEFAULT, watches::remove);
         watches.add(watch);
         String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");

@@ -224,10 +224,7 @@ final class ZookeeperRegistry implements Registry {
 
     @Override
     public Watcher watch(WatchOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null");
-        }
-        options.service().ifPresent(RegistrationRules::checkServiceName);
+        RegistrationRules.checkWatch(options);
         checkOpen();
         CacheWatch watch = new CacheWatch(main.session().client(), options, decoder, watches::remove);
         watches.add(watch);
