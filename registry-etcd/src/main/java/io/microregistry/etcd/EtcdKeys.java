@@ -1,0 +1,62 @@
+package io.microregistry.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.microregistry.backend.KeySegment;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The key layout of go-micro's etcd registry: {@code /micro/registry/<service>/<nodeId>}.
+ *
+ * <p>This library writes each part as {@link KeySegment#of}: go-micro's own segment for
+ * every name go-micro writes unambiguously (no {@code /}, e.g. {@code go.micro.srv.greeter}),
+ * percent-encoded otherwise, so {@code a/b} and {@code a-b} never share a key. go-micro
+ * itself writes {@code a/b} under {@link KeySegment#goMicro} ({@code a-b}); readers therefore
+ * read both segments when they differ and keep only records whose decoded name is the one
+ * asked for.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class EtcdKeys {
+
+    /** Every record lives under this prefix. */
+    static final String ROOT = "/micro/registry/";
+
+    private EtcdKeys() {
+    }
+
+    /** The key this library writes for one node of one service. */
+    static String node(String serviceName, String nodeId) {
+        return ROOT + KeySegment.of(serviceName) + "/" + KeySegment.of(nodeId);
+    }
+
+    /** The key go-micro writes for the node; equal to {@link #node} unless a name holds {@code /} or the like. */
+    static String goMicroNode(String serviceName, String nodeId) {
+        return ROOT + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId);
+    }
+
+    /**
+     * The prefixes that may hold records of {@code serviceName}: ours, and go-micro's if it
+     * differs. Each ends with {@code /}, so service {@code a} does not read service {@code ab}.
+     */
+    static List<String> service(String serviceName) {
+        String ours = ROOT + KeySegment.of(serviceName) + "/";
+        String theirs = ROOT + KeySegment.goMicro(serviceName) + "/";
+        return ours.equals(theirs) ? List.of(ours) : List.of(ours, theirs);
+    }
+
+    /** One prefix covering every record of {@code serviceName}: its own, or the root when there are two. */
+    static String watchPrefix(String serviceName) {
+        List<String> prefixes = service(serviceName);
+        return prefixes.size() == 1 ? prefixes.get(0) : ROOT;
+    }
+
+    static ByteSequence bytes(String key) {
+        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    }
+
+    static String text(ByteSequence key) {
+        return key.toString(StandardCharsets.UTF_8);
+    }
+}

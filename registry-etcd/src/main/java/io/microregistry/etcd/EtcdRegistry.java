@@ -1,0 +1,281 @@
+package io.microregistry.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.microregistry.Node;
+import io.microregistry.RegisterOptions;
+import io.microregistry.Registry;
+import io.microregistry.RegistryConfig;
+import io.microregistry.RegistryException;
+import io.microregistry.Service;
+import io.microregistry.WatchOptions;
+import io.microregistry.Watcher;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.RegistrationRules;
+import io.microregistry.backend.ServiceJson;
+import io.microregistry.backend.VersionGrouping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * A {@link Registry} on etcd, writing what go-micro's etcd registry writes: key
+ * {@code /micro/registry/<service>/<nodeId>} ({@code /} inside a name becomes {@code -}),
+ * value the go-micro JSON of the service holding that one node, attached to a lease of the
+ * registration TTL.
+ *
+ * <p><b>Liveness:</b> the nodes of one TTL share one lease, kept alive by jetcd; when the
+ * lease is lost (outage longer than the TTL, etcd restart) a new one is granted and every
+ * node put again, with backoff and jitter, until deregister or close. A process that dies
+ * stops renewing, and its nodes vanish within the TTL.
+ *
+ * <p><b>Reads</b> return only records whose decoded name equals the name asked for, so
+ * {@code a/b} and {@code a-b}, which share a key segment, never mix. Records that cannot be
+ * decoded are skipped with one warning per key.
+ *
+ * <p><b>Blocking and failures:</b> every etcd call has the deadline
+ * {@link RegistryConfig#timeout()}; trouble is a {@link RegistryException}
+ * ({@code RegistryAuthenticationException} for refused credentials,
+ * {@code RegistryUnavailableException} otherwise) with jetcd's exception attached. Bad input
+ * is an {@link IllegalArgumentException} naming the field; calls after {@link #close()} throw
+ * {@link IllegalStateException}.
+ *
+ * <p><b>Thread-safety:</b> every method may be called from any thread. Registrations and
+ * deregistrations are serialised per client.
+ *
+ * <p>{@link #close()} revokes this client's leases, so its nodes vanish at once, stops its
+ * watchers and shuts jetcd down.
+ */
+public final class EtcdRegistry implements Registry {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
+
+    private final EtcdCalls calls;
+    private final ScheduledThreadPoolExecutor scheduler;
+    /**
+     * Retry pacing for lease recovery and watch resync. Capped lower than
+     * {@link Backoff#DEFAULT}: each attempt already waits for the connection for up to the
+     * call deadline, so a short pause between attempts does not hammer a server that is down,
+     * and a registration comes back sooner once it is up.
+     */
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+    private final RecordDecoder decoder = new RecordDecoder();
+
+    /** Serialises register, deregister and shutdown; guards the two maps below. */
+    private final Object registrations = new Object();
+    private final Map<Long, LeaseKeeper> keepersByTtl = new HashMap<>();
+    private final Map<String, LeaseKeeper> ownerByKey = new HashMap<>();
+
+    private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private EtcdRegistry(EtcdCalls calls) {
+        this.calls = calls;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("micro-registry-etcd"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Opens a client of the etcd described by {@code config}. Does not contact etcd:
+     * unreachable servers and refused credentials surface on the first call.
+     *
+     * @throws IllegalArgumentException if an address or the TLS files are unusable
+     */
+    public static EtcdRegistry open(RegistryConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        EtcdConnection connection = EtcdConnection.of(config);
+        Client client = connection.open();
+        LOG.info("etcd registry client for {} opened{}{}", connection.describe(),
+                connection.username() == null ? "" : " as user " + connection.username(),
+                connection.tls() == null ? "" : " over TLS");
+        return new EtcdRegistry(new EtcdCalls(client, connection.timeout(), connection.describe()));
+    }
+
+    @Override
+    public void register(Service service, RegisterOptions options) {
+        RegistrationRules.checkRegister(service, options);
+        // etcd counts leases in whole seconds; round up so a node never lives shorter than asked.
+        long ttlSeconds = Math.max(1, (options.ttl().toMillis() + 999) / 1000);
+        synchronized (registrations) {
+            checkOpen();
+            LeaseKeeper keeper = keepersByTtl.computeIfAbsent(ttlSeconds,
+                    ttl -> new LeaseKeeper(calls, scheduler, backoff, ttl));
+            for (Node node : service.nodes()) {
+                String key = EtcdKeys.node(service.name(), node.id());
+                byte[] value = ServiceJson.encode(service.withNode(node));
+                String action = "register " + service.name() + " node " + node.id();
+                LeaseKeeper previous = ownerByKey.get(key);
+                // A node moving to another TTL leaves its old keeper first, so that keeper's
+                // recovery cannot put the old record back over the new one.
+                byte[] previousValue = previous != null && previous != keeper ? previous.forget(key) : null;
+                try {
+                    keeper.put(key, value, action);
+                } catch (RuntimeException e) {
+                    if (previousValue != null) {
+                        previous.remember(key, previousValue);
+                    }
+                    dropIfEmpty(keeper);
+                    throw e;
+                }
+                ownerByKey.put(key, keeper);
+                if (previous != null && previous != keeper) {
+                    dropIfEmpty(previous);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void deregister(Service service) {
+        RegistrationRules.checkDeregister(service);
+        synchronized (registrations) {
+            checkOpen();
+            RegistryException failure = null;
+            for (Node node : service.nodes()) {
+                String key = EtcdKeys.node(service.name(), node.id());
+                LeaseKeeper keeper = ownerByKey.remove(key);
+                if (keeper != null) {
+                    keeper.forget(key);
+                }
+                try {
+                    String action = "deregister " + service.name() + " node " + node.id();
+                    calls.delete(key, action);
+                    deleteGoMicroRecord(service.name(), node.id(), action);
+                } catch (RegistryException e) {
+                    // Not kept alive any more either way: it expires with its TTL. Try the other nodes.
+                    failure = failure == null ? e : failure;
+                }
+                if (keeper != null) {
+                    dropIfEmpty(keeper);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    @Override
+    public List<Service> getService(String name) {
+        RegistrationRules.checkServiceName(name);
+        checkOpen();
+        List<Service> records = new ArrayList<>();
+        for (String prefix : EtcdKeys.service(name)) {
+            for (KeyValue kv : calls.getPrefix(prefix, "look up " + name).getKvs()) {
+                decoder.decode(kv).filter(record -> record.name().equals(name)).ifPresent(records::add);
+            }
+        }
+        return VersionGrouping.group(records);
+    }
+
+    @Override
+    public List<Service> listServices() {
+        checkOpen();
+        List<Service> records = new ArrayList<>();
+        for (KeyValue kv : calls.getPrefix(EtcdKeys.ROOT, "list services").getKvs()) {
+            decoder.decode(kv).ifPresent(records::add);
+        }
+        return VersionGrouping.group(records);
+    }
+
+    @Override
+    public Watcher watch(WatchOptions options) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        EtcdWatch watch = new EtcdWatch(calls, decoder, scheduler, backoff, options, watches::remove);
+        watches.add(watch);
+        try {
+            watch.start();
+        } catch (RuntimeException e) {
+            watch.queue().stop();
+            throw e;
+        }
+        if (closed) {
+            // close() ran while this watch was starting and may have missed it.
+            watch.queue().stop();
+        }
+        return watch.queue();
+    }
+
+    /**
+     * Revokes this client's leases (its nodes vanish at once), stops its watchers and shuts
+     * jetcd down. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        shutdown(true);
+    }
+
+    /**
+     * Drops this client as a crash would: stops keep-alives and watchers and shuts jetcd down
+     * without revoking or deleting anything, so this client's nodes expire with their TTL. A
+     * later {@link #close()} does nothing. For liveness tests.
+     */
+    void abandon() {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean revoke) {
+        List<LeaseKeeper> keepers;
+        synchronized (registrations) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            keepers = new ArrayList<>(keepersByTtl.values());
+            keepersByTtl.clear();
+            ownerByKey.clear();
+        }
+        new ArrayList<>(watches).forEach(w -> w.queue().stop());
+        keepers.forEach(keeper -> keeper.stop(revoke));
+        scheduler.shutdownNow();
+        calls.client().close();
+        LOG.info("etcd registry client for {} {}", calls.endpoints(), revoke ? "closed" : "abandoned");
+    }
+
+    /**
+     * Deletes the node as go-micro would have written it, if that key differs from ours and
+     * holds this very node: another name may share go-micro's key ({@code a/b} and
+     * {@code a-b}), and its record must stay.
+     */
+    private void deleteGoMicroRecord(String serviceName, String nodeId, String action) {
+        String key = EtcdKeys.goMicroNode(serviceName, nodeId);
+        if (key.equals(EtcdKeys.node(serviceName, nodeId))) {
+            return;
+        }
+        for (KeyValue kv : calls.getPrefix(key, action).getKvs()) {
+            if (EtcdKeys.text(kv.getKey()).equals(key) && decoder.decode(kv)
+                    .filter(r -> r.name().equals(serviceName) && r.nodes().get(0).id().equals(nodeId)).isPresent()) {
+                calls.deleteIfUnchanged(key, kv.getModRevision(), action);
+            }
+        }
+    }
+
+    private void dropIfEmpty(LeaseKeeper keeper) {
+        if (keeper.isEmpty() && keepersByTtl.get(keeper.ttlSeconds()) == keeper) {
+            keepersByTtl.remove(keeper.ttlSeconds());
+            keeper.stop(true);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("registry is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdRegistry[" + calls.endpoints() + "]";
+    }
+}

@@ -1,0 +1,31 @@
+package io.microregistry.etcd;
+
+import io.microregistry.Registry;
+import io.microregistry.RegistryConfig;
+import io.microregistry.RegistryProvider;
+
+/**
+ * The {@code etcd} provider: {@code MICRO_REGISTRY=etcd}. Reads the endpoints from
+ * {@code MICRO_REGISTRY_ADDRESS} (comma list of {@code host:port} or
+ * {@code http(s)://host:port}, default {@code 127.0.0.1:2379}), credentials from
+ * {@code MICRO_REGISTRY_USERNAME} / {@code _PASSWORD}, TLS files from
+ * {@code MICRO_REGISTRY_TLS_CA} / {@code _CERT} / {@code _KEY}, and the per-call deadline
+ * from {@code MICRO_REGISTRY_TIMEOUT}; see {@link EtcdRegistry} for the behaviour.
+ *
+ * <p>Stateless and thread-safe. {@link #open} does not contact etcd.
+ */
+public final class EtcdRegistryProvider implements RegistryProvider {
+
+    /** The name users select with {@code MICRO_REGISTRY}. */
+    public static final String NAME = "etcd";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Registry open(RegistryConfig config) {
+        return EtcdRegistry.open(config);
+    }
+}

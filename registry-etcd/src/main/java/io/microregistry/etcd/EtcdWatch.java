@@ -1,0 +1,333 @@
+package io.microregistry.etcd;
+
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.microregistry.RegistryException;
+import io.microregistry.Service;
+import io.microregistry.WatchEvent;
+import io.microregistry.WatchOptions;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.SnapshotDiff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One registry watcher over an etcd prefix, with no gaps and no spurious events.
+ *
+ * <p>It reads the prefix, then watches from that revision + 1 with previous values, so
+ * every change committed after {@link #start()} returns is seen, in revision order, every
+ * event of a response batch included. It keeps its own view of the records: a put whose
+ * record equals the known one (a keep-alive re-put, a re-registration with the same content)
+ * emits nothing; a DELETE carries the last known record. jetcd resumes a stream broken by a
+ * transient error on its own, from the exact revision; when jetcd gives up instead
+ * (compaction, a halting error, the stream ending) this watch re-reads the prefix, emits the
+ * difference between its view and what it read, and watches again from the new revision,
+ * with backoff, until it is stopped. An {@code onError} from jetcd is a notice, never the end.
+ *
+ * <p>Thread-safe. jetcd callbacks do only in-memory work under the lock; every etcd call is
+ * made without it.
+ */
+final class EtcdWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdWatch.class);
+
+    /** What identifies one node's record across views: its key and the name inside it. */
+    private record Slot(String key, String name) {
+    }
+
+    private final EtcdCalls calls;
+    private final RecordDecoder decoder;
+    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff;
+    private final String prefix;
+    private final EventQueue queue;
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private Map<String, Service> known = new HashMap<>();
+    private long revision;
+    /** The etcd cluster the view was read from; another one (data wiped) has unrelated revisions. */
+    private long clusterId;
+    /** Which jetcd watcher is current; callbacks of older ones are ignored. */
+    private long epoch;
+    private Watch.Watcher current;
+    private boolean interrupted;
+    private boolean stopped;
+
+    EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
+              WatchOptions options, Consumer<EtcdWatch> onStop) {
+        this.calls = calls;
+        this.decoder = decoder;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
+        this.prefix = options.service().map(EtcdKeys::watchPrefix).orElse(EtcdKeys.ROOT);
+        this.queue = new EventQueue(options, () -> {
+            stop();
+            onStop.accept(this);
+        });
+    }
+
+    /** What the user reads from. */
+    EventQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Reads the prefix and starts watching after it. Returns once every later change will be
+     * delivered.
+     *
+     * @throws RegistryException if etcd could not be read
+     */
+    void start() {
+        GetResponse snapshot = calls.getPrefix(prefix, "watch " + prefix);
+        long myEpoch;
+        long from;
+        synchronized (lock) {
+            known = view(snapshot);
+            revision = snapshot.getHeader().getRevision();
+            clusterId = snapshot.getHeader().getClusterId();
+            myEpoch = ++epoch;
+            from = revision + 1;
+        }
+        open(myEpoch, from);
+    }
+
+    /** Stops watching; the queue is stopped by its owner. Idempotent. */
+    void stop() {
+        Watch.Watcher watcher;
+        synchronized (lock) {
+            stopped = true;
+            epoch++;
+            watcher = current;
+            current = null;
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    private void open(long myEpoch, long fromRevision) {
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRevision(fromRevision)
+                .withPrevKV(true)
+                // Tells us when jetcd has re-created the stream after an interruption.
+                .withCreateNotify(true)
+                .build();
+        Watch.Watcher watcher;
+        try {
+            watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, new Listener(myEpoch));
+        } catch (RuntimeException closed) {
+            // Only when the client is closing; the registry stops this watch then.
+            LOG.debug("cannot open etcd watch on {}: {}", prefix, closed.getMessage());
+            return;
+        }
+        boolean stale;
+        synchronized (lock) {
+            stale = stopped || myEpoch != epoch;
+            if (!stale) {
+                current = watcher;
+            }
+        }
+        if (stale) {
+            watcher.close();
+        }
+    }
+
+    /** Delivers a batch of events, in order, skipping what this view already holds. */
+    private void apply(long myEpoch, WatchResponse response) {
+        synchronized (lock) {
+            if (stopped || myEpoch != epoch) {
+                return;
+            }
+            long cluster = response.getHeader().getClusterId();
+            long serverRevision = response.getHeader().getRevision();
+            if (serverRevision != 0 && serverRevision < revision
+                    || cluster != 0 && clusterId != 0 && cluster != clusterId) {
+                // The store went backwards or is another cluster: etcd lost its data (restored or
+                // wiped). Its revisions say nothing about ours, so resuming by revision could skip
+                // changes; re-read instead.
+                LOG.warn("etcd watch on {} sees revision {} of cluster {} after revision {} of cluster {}: etcd lost "
+                        + "its data; re-reading", prefix, serverRevision, Long.toHexString(cluster), revision,
+                        Long.toHexString(clusterId));
+                abandonCurrent();
+                return;
+            }
+            if (interrupted) {
+                interrupted = false;
+                LOG.info("etcd watch on {} resumed at revision {}", prefix, revision + 1);
+            }
+            // Events of one transaction share a revision, so compare with the revision before this batch.
+            long floor = revision;
+            for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
+                KeyValue kv = event.getKeyValue();
+                if (kv.getModRevision() <= floor) {
+                    continue;
+                }
+                String key = EtcdKeys.text(kv.getKey());
+                switch (event.getEventType()) {
+                    case PUT -> {
+                        Optional<Service> record = decoder.decode(kv);
+                        Service old = record.isPresent() ? known.put(key, record.get()) : known.remove(key);
+                        emit(old, record.orElse(null));
+                    }
+                    case DELETE -> emit(known.remove(key), null);
+                    default -> {
+                        // Unknown event types carry nothing we can deliver.
+                    }
+                }
+                revision = Math.max(revision, kv.getModRevision());
+            }
+        }
+    }
+
+    /** The events that lead from {@code old} to {@code now} at one key; either may be null. */
+    private void emit(Service old, Service now) {
+        if (old != null && now != null && old.name().equals(now.name())) {
+            if (!old.equals(now)) {
+                queue.offer(WatchEvent.update(now));
+            }
+            return;
+        }
+        if (old != null) {
+            queue.offer(WatchEvent.delete(old));
+        }
+        if (now != null) {
+            queue.offer(WatchEvent.create(now));
+        }
+    }
+
+    private void onError(long myEpoch, Throwable error) {
+        synchronized (lock) {
+            if (stopped || myEpoch != epoch || interrupted) {
+                return;
+            }
+            interrupted = true;
+        }
+        LOG.info("etcd watch on {} interrupted ({}); resuming", prefix, EtcdErrors.unwrap(error).getMessage());
+    }
+
+    private void onCompleted(long myEpoch) {
+        synchronized (lock) {
+            if (stopped || myEpoch != epoch) {
+                return;
+            }
+            // Invalidate the finished watcher now, so nothing it might still say is applied.
+            epoch++;
+            current = null;
+        }
+        LOG.warn("etcd watch on {} ended (compaction or a non-retryable error); re-reading and resuming", prefix);
+        schedule(0, 0);
+    }
+
+    /** Drops the current jetcd watcher and resynchronises. Holds the lock. */
+    private void abandonCurrent() {
+        epoch++;
+        Watch.Watcher watcher = current;
+        current = null;
+        // Closing calls back into our listener, which must not run under our lock on this thread's
+        // stack while jetcd holds its own: close it from the scheduler.
+        if (watcher != null) {
+            try {
+                scheduler.execute(watcher::close);
+            } catch (RejectedExecutionException closing) {
+                watcher.close();
+            }
+        }
+        schedule(0, 0);
+    }
+
+    private void resync(int attempt) {
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+        }
+        GetResponse snapshot;
+        try {
+            snapshot = calls.getPrefix(prefix, "re-read " + prefix + " for a watch");
+        } catch (RegistryException e) {
+            if (attempt == 0) {
+                LOG.warn("etcd watch on {} cannot re-read yet, retrying with backoff: {}", prefix, e.getMessage());
+            }
+            schedule(attempt + 1, backoff.delay(attempt).toMillis());
+            return;
+        }
+        long myEpoch;
+        long from;
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            Map<String, Service> now = view(snapshot);
+            List<WatchEvent> events = SnapshotDiff.diff(slots(known), slots(now));
+            events.forEach(queue::offer);
+            known = now;
+            revision = snapshot.getHeader().getRevision();
+            clusterId = snapshot.getHeader().getClusterId();
+            myEpoch = ++epoch;
+            from = revision + 1;
+            LOG.info("etcd watch on {} resynchronised at revision {} ({} changes while not watching)", prefix,
+                    revision, events.size());
+        }
+        open(myEpoch, from);
+    }
+
+    private void schedule(int attempt, long delayMillis) {
+        try {
+            scheduler.schedule(() -> resync(attempt), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The registry is closing and stops this watch.
+        }
+    }
+
+    private Map<String, Service> view(GetResponse response) {
+        Map<String, Service> view = new HashMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            decoder.decode(kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
+        }
+        return view;
+    }
+
+    private static Map<Slot, Service> slots(Map<String, Service> view) {
+        Map<Slot, Service> slots = new HashMap<>();
+        view.forEach((key, record) -> slots.put(new Slot(key, record.name()), record));
+        return slots;
+    }
+
+    /** jetcd's callbacks for one watcher generation. */
+    private final class Listener implements Watch.Listener {
+        private final long myEpoch;
+
+        Listener(long myEpoch) {
+            this.myEpoch = myEpoch;
+        }
+
+        @Override
+        public void onNext(WatchResponse response) {
+            apply(myEpoch, response);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            EtcdWatch.this.onError(myEpoch, error);
+        }
+
+        @Override
+        public void onCompleted() {
+            EtcdWatch.this.onCompleted(myEpoch);
+        }
+    }
+}

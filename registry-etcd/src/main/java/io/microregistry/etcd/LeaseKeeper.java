@@ -1,0 +1,232 @@
+package io.microregistry.etcd;
+
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+import io.microregistry.RegistryException;
+import io.microregistry.backend.Backoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this client's keys of one TTL alive on one etcd lease, and brings them back when the
+ * lease is lost.
+ *
+ * <p>jetcd's keep-alive gives up for good after an outage longer than the TTL or an etcd
+ * restart: its observer gets {@code onError} or {@code onCompleted} (or a response with TTL
+ * 0) and the lease, with our keys, expires. So on any of those this keeper grants a new
+ * lease and puts every key again, with backoff and jitter, until it succeeds or the keeper
+ * is closed. Putting identical content again does not change a live record; watchers of the
+ * registry therefore see nothing unless the key had meanwhile expired.
+ *
+ * <p>Thread-safe. Callbacks from jetcd never take the lock: they hand over to the scheduler,
+ * because jetcd completes calls on the same event-loop threads that deliver the callbacks,
+ * and a callback waiting for a lock held by a blocked caller would stall both.
+ */
+final class LeaseKeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final EtcdCalls calls;
+    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff;
+    private final long ttlSeconds;
+
+    // Guarded by this.
+    private final Map<String, byte[]> keys = new LinkedHashMap<>();
+    private long leaseId;
+    private CloseableClient keepAlive;
+    /** Bumped whenever the keep-alive or the recovery chain in charge changes; stale callbacks compare it. */
+    private long generation;
+    private boolean lost;
+    private boolean stopped;
+
+    LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds) {
+        this.calls = calls;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    /**
+     * Writes {@code key} on this keeper's lease (granting one first if there is none or it
+     * was lost) and keeps it alive from then on. Blocking.
+     *
+     * @throws RegistryException if etcd did not take the write; the key is then not kept
+     */
+    synchronized void put(String key, byte[] value, String action) {
+        checkOpen();
+        if (leaseId == 0 || lost) {
+            establish(action);
+        }
+        try {
+            calls.put(key, value, leaseId, action);
+        } catch (RegistryException e) {
+            if (!EtcdErrors.isLeaseNotFound(e)) {
+                throw e;
+            }
+            // The lease expired before jetcd told us: start over on a new one.
+            establish(action);
+            calls.put(key, value, leaseId, action);
+        }
+        keys.put(key, value);
+    }
+
+    /** Stops keeping {@code key} alive, without touching etcd. Returns the value it had, or null. */
+    synchronized byte[] forget(String key) {
+        return keys.remove(key);
+    }
+
+    /** Keeps {@code key} again without writing it: undoes a {@link #forget} whose follow-up failed. */
+    synchronized void remember(String key, byte[] value) {
+        if (!stopped) {
+            keys.put(key, value);
+        }
+    }
+
+    synchronized boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    /**
+     * Stops keeping alive. With {@code revoke}, also revokes the lease so every key on it
+     * vanishes at once; without, the keys expire with the TTL, as after a crash. Blocking
+     * (at most one call's deadline); never throws.
+     */
+    synchronized void stop(boolean revoke) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        generation++;
+        closeKeepAlive();
+        if (revoke && leaseId != 0) {
+            try {
+                calls.revoke(leaseId, "revoke lease " + Long.toHexString(leaseId));
+            } catch (RegistryException e) {
+                if (EtcdErrors.isLeaseNotFound(e)) {
+                    // Already gone, and its keys with it: what revoking was for.
+                    LOG.debug("etcd lease {} was already gone", Long.toHexString(leaseId));
+                } else {
+                    LOG.warn("could not revoke etcd lease {} ({} keys); they expire within {}s: {}",
+                            Long.toHexString(leaseId), keys.size(), ttlSeconds, e.getMessage());
+                }
+            }
+        }
+        keys.clear();
+    }
+
+    /** Grants a lease, puts every kept key on it and starts its keep-alive. Holds the lock. */
+    private void establish(String action) {
+        long lease = calls.grant(ttlSeconds, action);
+        for (Map.Entry<String, byte[]> entry : keys.entrySet()) {
+            calls.put(entry.getKey(), entry.getValue(), lease, action);
+        }
+        long previous = leaseId;
+        leaseId = lease;
+        lost = false;
+        attachKeepAlive(lease);
+        if (previous != 0) {
+            // Every key has moved to the new lease; the old one, if etcd still has it, holds nothing.
+            revokeLater(previous);
+        }
+    }
+
+    private void attachKeepAlive(long lease) {
+        closeKeepAlive();
+        long current = ++generation;
+        keepAlive = calls.client().getLeaseClient().keepAlive(lease, new StreamObserver<>() {
+            @Override
+            public void onNext(LeaseKeepAliveResponse response) {
+                if (response.getTTL() <= 0) {
+                    handOver(() -> onLost(current, "etcd reports TTL " + response.getTTL()));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                handOver(() -> onLost(current, "keep-alive failed: " + EtcdErrors.unwrap(t).getMessage()));
+            }
+
+            @Override
+            public void onCompleted() {
+                handOver(() -> onLost(current, "keep-alive ended"));
+            }
+        });
+    }
+
+    private synchronized void onLost(long expected, String why) {
+        if (stopped || expected != generation) {
+            return;
+        }
+        LOG.warn("etcd lease {} (TTL {}s, {} keys) lost: {}; re-registering", Long.toHexString(leaseId), ttlSeconds,
+                keys.size(), why);
+        lost = true;
+        closeKeepAlive();
+        long chain = ++generation;
+        handOver(() -> recover(chain, 0));
+    }
+
+    private synchronized void recover(long chain, int attempt) {
+        if (stopped || chain != generation || !lost) {
+            return;
+        }
+        try {
+            establish("re-register " + keys.size() + " keys after lease loss");
+            LOG.info("re-registered {} keys on etcd lease {} (TTL {}s) after {} attempt(s)", keys.size(),
+                    Long.toHexString(leaseId), ttlSeconds, attempt + 1);
+        } catch (RegistryException e) {
+            long next = ++generation;
+            if (attempt == 0) {
+                LOG.warn("re-registration failed, retrying with backoff until etcd answers: {}", e.getMessage());
+            }
+            long delay = backoff.delay(attempt).toMillis();
+            try {
+                scheduler.schedule(() -> recover(next, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // The registry is closing; nothing left to keep alive.
+            }
+        }
+    }
+
+    private void revokeLater(long lease) {
+        handOver(() -> {
+            try {
+                calls.revoke(lease, "revoke replaced lease " + Long.toHexString(lease));
+            } catch (RegistryException e) {
+                // Usually already gone (that is why it was replaced); it holds no keys either way.
+                LOG.debug("could not revoke replaced etcd lease {}: {}", Long.toHexString(lease), e.getMessage());
+            }
+        });
+    }
+
+    private void handOver(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // The registry is closing; nothing left to do.
+        }
+    }
+
+    private void closeKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.close();
+            keepAlive = null;
+        }
+    }
+
+    private void checkOpen() {
+        if (stopped) {
+            throw new IllegalStateException("registry is closed");
+        }
+    }
+}
