@@ -1,0 +1,298 @@
+package io.microregistry.cache;
+
+import io.microregistry.Node;
+import io.microregistry.RegistryUnavailableException;
+import io.microregistry.Service;
+import io.microregistry.backend.Backoff;
+import io.microregistry.memory.MemoryRegistry;
+import io.microregistry.memory.MemoryStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class CachingRegistryTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(5);
+    private static final CacheOptions FAST = new CacheOptions(
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100)), Duration.ofSeconds(30));
+
+    private MemoryStore store;
+    private MemoryRegistry publisher;
+    private SwitchableRegistry backend;
+    private CachingRegistry cache;
+
+    @BeforeEach
+    void setUp() {
+        store = new MemoryStore();
+        publisher = store.client();
+        backend = new SwitchableRegistry(store.client());
+        cache = CachingRegistry.wrap(backend, FAST);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cache.close();
+        publisher.close();
+        store.close();
+    }
+
+    private static Service greeter(String version, String... nodeIds) {
+        Service.Builder builder = Service.builder("greeter").version(version);
+        for (String id : nodeIds) {
+            builder.node(id, "10.0.0." + id.length() + ":8080");
+        }
+        return builder.build();
+    }
+
+    private static List<String> nodeIds(List<Service> versions) {
+        List<String> ids = new ArrayList<>();
+        versions.forEach(v -> v.nodes().forEach(n -> ids.add(n.id())));
+        return ids;
+    }
+
+    @Test
+    void servesTheRegistryAndFollowsItsChanges() {
+        publisher.register(greeter("1.0", "a", "b"));
+        assertThat(cache.getService("greeter")).isEqualTo(publisher.getService("greeter"));
+        assertThat(cache.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+
+        publisher.register(greeter("2.0", "c"));
+        publisher.deregister(greeter("1.0", "a"));
+        await().atMost(BOUND).untilAsserted(() ->
+                assertThat(cache.getService("greeter")).isEqualTo(publisher.getService("greeter")));
+        assertThat(nodeIds(cache.getService("greeter"))).containsExactly("b", "c");
+        assertThat(backend.reads()).as("changes arrive by watch, not by re-reading").isEqualTo(1);
+    }
+
+    @Test
+    void updatesReplaceTheNodeInPlace() {
+        publisher.register(greeter("1.0", "a"));
+        cache.getService("greeter");
+        publisher.register(Service.builder("greeter").version("1.0")
+                .node(new Node("a", "10.9.9.9:1", java.util.Map.of("zone", "eu"))).build());
+        await().atMost(BOUND).untilAsserted(() -> assertThat(cache.getService("greeter").get(0).nodes())
+                .containsExactly(new Node("a", "10.9.9.9:1", java.util.Map.of("zone", "eu"))));
+    }
+
+    @Test
+    void lookupsShareOneImmutableSnapshotUntilAChange() {
+        publisher.register(greeter("1.0", "a"));
+        List<Service> first = cache.getService("greeter");
+        assertThat(cache.getService("greeter")).isSameAs(first);
+        assertThatThrownBy(() -> first.add(greeter("9", "z"))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> first.get(0).nodes().clear()).isInstanceOf(UnsupportedOperationException.class);
+
+        publisher.register(greeter("1.0", "b"));
+        await().atMost(BOUND).until(() -> cache.getService("greeter") != first);
+        assertThat(nodeIds(first)).as("an old snapshot never changes").containsExactly("a");
+    }
+
+    @Test
+    void unknownServiceIsEmptyAndWatchedUntilItAppears() {
+        assertThat(cache.getService("nobody")).isEmpty();
+        publisher.register(Service.builder("nobody").node("n1", "h:1").build());
+        await().atMost(BOUND).untilAsserted(() -> assertThat(nodeIds(cache.getService("nobody"))).containsExactly("n1"));
+    }
+
+    @Test
+    void concurrentFirstLookupsCauseOneBackendRead() throws Exception {
+        publisher.register(greeter("1.0", "a"));
+        int threads = 8;
+        CountDownLatch entered = new CountDownLatch(threads);
+        // Hold the first read until every thread has asked, so they pile up behind it.
+        backend.afterRead(() -> {
+            try {
+                entered.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Service>>> answers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                answers.add(pool.submit(() -> {
+                    entered.countDown();
+                    return cache.getService("greeter");
+                }));
+            }
+            List<Service> expected = publisher.getService("greeter");
+            for (Future<List<Service>> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(backend.reads()).isEqualTo(1);
+        assertThat(backend.watches()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeRightAfterTheFirstReadIsNotLost() {
+        publisher.register(greeter("1.0", "a"));
+        // The change lands after the read was taken but before the cache applies it: only a watch
+        // opened before the read can deliver it.
+        backend.afterRead(() -> {
+            backend.afterRead(() -> { });
+            publisher.register(greeter("1.0", "late"));
+        });
+        assertThat(nodeIds(cache.getService("greeter"))).startsWith("a");
+        await().atMost(BOUND).untilAsserted(() ->
+                assertThat(nodeIds(cache.getService("greeter"))).containsExactly("a", "late"));
+    }
+
+    @Test
+    void servesStaleDataThroughAnOutageAndResyncsAfter() {
+        publisher.register(greeter("1.0", "a", "b"));
+        List<Service> before = cache.getService("greeter");
+
+        backend.fail(true);
+        await().atMost(BOUND).until(() -> cache.status("greeter").isStale());
+        CacheStatus stale = cache.status("greeter");
+        assertThat(stale.lastFailure()).get().isInstanceOf(RegistryUnavailableException.class);
+        // The world moves on while the cache cannot see it.
+        publisher.register(greeter("1.0", "c"));
+        publisher.deregister(greeter("1.0", "a"));
+        assertThat(cache.getService("greeter")).as("stale beats empty").isEqualTo(before);
+        assertThat(cache.status("greeter").isStale()).isTrue();
+
+        backend.recover();
+        await().atMost(BOUND).untilAsserted(() -> {
+            assertThat(cache.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+            assertThat(nodeIds(cache.getService("greeter"))).containsExactly("b", "c");
+        });
+        assertThat(cache.status("greeter").lastFailure()).isEmpty();
+        // And the re-opened watch delivers again.
+        publisher.register(greeter("1.0", "d"));
+        await().atMost(BOUND).untilAsserted(() ->
+                assertThat(nodeIds(cache.getService("greeter"))).containsExactly("b", "c", "d"));
+    }
+
+    @Test
+    void periodicReReadNoticesAnOutageTheWatchHides() {
+        try (CachingRegistry probing = CachingRegistry.view(backend,
+                new CacheOptions(FAST.reopenBackoff(), Duration.ofMillis(100)))) {
+            publisher.register(greeter("1.0", "a"));
+            List<Service> before = probing.getService("greeter");
+
+            backend.fail(false);
+            await().atMost(BOUND).until(() -> probing.status("greeter").isStale());
+            assertThat(probing.getService("greeter")).isEqualTo(before);
+
+            backend.recover();
+            await().atMost(BOUND).until(() -> probing.status("greeter").state() == CacheStatus.State.CURRENT);
+        }
+    }
+
+    @Test
+    void aFailedFirstReadThrowsInsteadOfAnsweringEmptyAndIsRetriedLater() {
+        publisher.register(greeter("1.0", "a"));
+        backend.fail(false);
+        assertThatThrownBy(() -> cache.getService("greeter"))
+                .isInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining("test outage");
+        assertThat(cache.status("greeter").state()).isEqualTo(CacheStatus.State.NOT_LOADED);
+
+        backend.recover();
+        assertThat(nodeIds(cache.getService("greeter"))).containsExactly("a");
+    }
+
+    @Test
+    void aLoadedLookupAllocatesNothing() {
+        publisher.register(greeter("1.0", "a", "b", "c"));
+        cache.getService("greeter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        int sink = 0;
+        for (int i = 0; i < 20_000; i++) {
+            sink += cache.getService("greeter").size();
+        }
+        long before = threads.getThreadAllocatedBytes(self);
+        for (int i = 0; i < 100_000; i++) {
+            sink += cache.getService("greeter").size();
+        }
+        long allocated = threads.getThreadAllocatedBytes(self) - before;
+        assertThat(sink).isEqualTo(120_000);
+        // Measuring itself may cost a few bytes; 100,000 lookups allocating anything would cost MBs.
+        assertThat(allocated).isLessThan(1024);
+    }
+
+    @Test
+    void closeStopsTheWatchesClosesAnOwnedRegistryAndRefusesLaterCalls() {
+        // Threads of caches closed by earlier tests end asynchronously: start from none.
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        publisher.register(greeter("1.0", "a"));
+        cache.getService("greeter");
+        cache.getService("other");
+        assertThat(cacheThreads()).isEqualTo(2);
+
+        cache.close();
+        cache.close();
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        assertThatThrownBy(() -> cache.getService("greeter")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> backend.getService("greeter")).as("wrap() owns the registry")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aViewLeavesTheRegistryOpen() {
+        MemoryRegistry client = store.client();
+        CachingRegistry view = CachingRegistry.view(client);
+        publisher.register(greeter("1.0", "a"));
+        assertThat(nodeIds(view.getService("greeter"))).containsExactly("a");
+        view.close();
+        assertThat(nodeIds(client.getService("greeter"))).containsExactly("a");
+        client.close();
+    }
+
+    @Test
+    void aViewWhoseRegistryIsClosedUnderItKeepsTheLastSnapshotAndStopsItsThread() {
+        MemoryRegistry client = store.client();
+        CachingRegistry view = CachingRegistry.view(client, FAST);
+        publisher.register(greeter("1.0", "a"));
+        List<Service> before = view.getService("greeter");
+        client.close();
+        await().atMost(BOUND).until(() -> view.status("greeter").isStale());
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        assertThat(view.getService("greeter")).isEqualTo(before);
+        view.close();
+    }
+
+    @Test
+    void rejectsBadNames() {
+        assertThatThrownBy(() -> cache.getService(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("service name");
+        assertThatThrownBy(() -> cache.getService(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("service name");
+        assertThat(backend.reads()).isZero();
+    }
+
+    @Test
+    void writesAndListingGoToTheRegistry() {
+        cache.register(greeter("1.0", "mine"));
+        assertThat(nodeIds(publisher.getService("greeter"))).containsExactly("mine");
+        assertThat(cache.listServices()).extracting(Service::name).containsExactly("greeter");
+        cache.deregister(greeter("1.0", "mine"));
+        assertThat(publisher.getService("greeter")).isEmpty();
+    }
+
+    private static long cacheThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("micro-registry-cache") && t.isAlive())
+                .count();
+    }
+}

@@ -1,0 +1,25 @@
+package io.microregistry.benchmarks;
+
+import io.microregistry.Registry;
+
+/**
+ * One backend, its server running for the benchmark: opens registry clients on it and the raw
+ * client that is the floor. Closing stops the server.
+ */
+interface BackendUnderTest extends AutoCloseable {
+
+    /** The provider name: {@code memory}, {@code etcd}, {@code consul}, {@code zookeeper}. */
+    String name();
+
+    /** A new registry client on this backend. */
+    Registry open();
+
+    /** A new raw client on this backend, or null where there is none (memory). */
+    RawClient raw() throws Exception;
+
+    /** What "raw" means here, for the report. */
+    String rawDescription();
+
+    @Override
+    void close() throws java.io.IOException;
+}

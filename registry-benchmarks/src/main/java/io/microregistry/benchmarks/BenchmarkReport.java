@@ -1,0 +1,121 @@
+package io.microregistry.benchmarks;
+
+import io.microregistry.Registries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every benchmark and writes the report (markdown). The documented way to run it is
+ * {@code ./mvnw -B -pl registry-benchmarks -am -DskipTests -Pbenchmarks verify}, which calls
+ * this with {@code --output docs/benchmarks.md}.
+ *
+ * <p>Options: {@code --output FILE} (required); {@code --quick} (tiny iterations and sample
+ * counts, to check the harness, not to measure); {@code --backends a,b} (default: memory plus
+ * every backend provider on the class path); {@code --skip-select}; {@code --samples N}
+ * (propagation registrations, default 200); {@code --registrations N} (throughput, default 1000).
+ *
+ * <p>Exits non-zero if a backend that is on the class path could not be measured (its server
+ * would not start, a run failed): the report still says what happened.
+ */
+public final class BenchmarkReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchmarkReport.class);
+    static final List<String> BACKENDS = List.of("memory", "etcd", "consul", "zookeeper");
+
+    private BenchmarkReport() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        Path output = Path.of(require(options, "output"));
+        boolean quick = options.containsKey("quick");
+        int samples = Integer.parseInt(options.getOrDefault("samples", quick ? "5" : "200"));
+        int registrations = Integer.parseInt(options.getOrDefault("registrations", quick ? "20" : "1000"));
+        List<String> wanted = options.containsKey("backends")
+                ? List.of(options.get("backends").split(",")) : BACKENDS;
+
+        Instant started = Instant.now();
+        Report report = new Report();
+        SelectSuite.Plan plan = quick ? SelectSuite.Plan.QUICK : SelectSuite.Plan.FULL;
+        report.selectPlan = plan.describe();
+        if (!options.containsKey("skip-select")) {
+            LOG.info("select benchmarks: {}", plan.describe());
+            report.select = SelectSuite.run(plan);
+        }
+
+        List<String> available = Registries.providerNames();
+        for (String name : wanted) {
+            if (!available.contains(name)) {
+                report.missing.put(name, "provider '" + name + "' is not on the class path (module not built)");
+                continue;
+            }
+            LOG.info("backend {}: starting server", name);
+            try (BackendUnderTest backend = Backends.start(name)) {
+                LOG.info("backend {}: propagation, {} registrations", name, samples);
+                report.propagation.add(PropagationRun.measure(backend, quick ? 2 : 20, samples));
+                LOG.info("backend {}: registration throughput, {} registrations x 2 rounds", name, registrations);
+                report.throughput.add(ThroughputRun.measure(backend, quick ? 5 : 100, registrations, 2));
+            } catch (Exception | Error e) {
+                LOG.error("backend {} could not be measured", name, e);
+                report.failed.put(name, e.toString());
+            }
+        }
+        report.elapsed = Duration.between(started, Instant.now());
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, MarkdownReport.render(report, quick));
+        LOG.info("wrote {} in {} s", output, report.elapsed.toSeconds());
+        System.out.println(Files.readString(output));
+        if (!report.failed.isEmpty()) {
+            System.exit(1);
+        }
+    }
+
+    /** Everything measured in one run. */
+    static final class Report {
+        String selectPlan = "";
+        List<SelectRow> select = new ArrayList<>();
+        final List<PropagationRun.Result> propagation = new ArrayList<>();
+        final List<ThroughputRun.Result> throughput = new ArrayList<>();
+        final Map<String, String> missing = new LinkedHashMap<>();
+        final Map<String, String> failed = new LinkedHashMap<>();
+        Duration elapsed = Duration.ZERO;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            boolean flag = key.equals("quick") || key.equals("skip-select");
+            if (flag) {
+                options.put(key, "true");
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + arg + " needs a value");
+                }
+                options.put(key, args[++i]);
+            }
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("option --" + key + " is required");
+        }
+        return value;
+    }
+}
