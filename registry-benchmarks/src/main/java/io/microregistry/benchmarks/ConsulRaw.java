@@ -31,8 +31,9 @@ final class ConsulRaw implements RawClient {
     private final Consul consul;
     private final List<String> registered = new ArrayList<>();
 
-    ConsulRaw(int httpPort) {
-        consul = Consul.builder().withPing(false).withHostAndPort(HostAndPort.fromParts("127.0.0.1", httpPort))
+    /** A client of the agent whose HTTP API listens on {@code httpAddress}, {@code host:port}. */
+    ConsulRaw(String httpAddress) {
+        consul = Consul.builder().withPing(false).withHostAndPort(HostAndPort.fromString(httpAddress))
                 .withReadTimeoutMillis(Duration.ofSeconds(30).toMillis()).build();
     }
 

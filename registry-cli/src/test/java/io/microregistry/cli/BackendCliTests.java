@@ -8,6 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -16,28 +20,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The command against one real backend, every process a separate {@code java -jar}: what one process
  * registers, others list, get, select, watch and deregister; the demo runs unchanged; an unreachable backend
- * is exit 3 with one line. Subclasses start the server.
+ * is exit 3 with one line. Subclasses start the server with the backend module's own test fixture (from its
+ * test-jar), so the server is launched exactly as that module's tests launch it.
+ *
+ * @param <S> the fixture's server type
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BackendCliTests {
+abstract class BackendCliTests<S extends AutoCloseable> {
     /** How long a change made by one process may take to show in another's lookup. */
     private static final Duration PROPAGATION = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private BackendServer server;
+    private final String provider;
+    private S server;
+    private String address;
     private Cli cli;
 
-    /** Starts the server; called once per class. */
-    abstract BackendServer startServer();
+    /** @param provider the provider name the command is given, e.g. {@code etcd} */
+    BackendCliTests(String provider) {
+        this.provider = provider;
+    }
+
+    /** Starts the server and returns once it serves; called once per class. */
+    abstract S startServer();
+
+    /** {@code host:port} of {@code server}, as the provider takes it. */
+    abstract String address(S server);
 
     @BeforeAll
     void startBackend() {
         server = startServer();
-        cli = Cli.withBackend(server.provider(), server.address());
+        address = address(server);
+        cli = Cli.withBackend(provider, address);
     }
 
     @AfterAll
-    void stopBackend() {
+    void stopBackend() throws Exception {
         if (server != null) {
             server.close();
         }
@@ -112,7 +130,7 @@ abstract class BackendCliTests {
     void watchPrintsWhatAnotherProcessRegistersAndRemoves() throws Exception {
         String service = unique("cli-watch");
         try (RunningCli watch = cli.launch("watch", service, "--output", "json")) {
-            watch.awaitStderr(l -> l.startsWith("watching " + service + " on " + server.provider()), RunningCli.START_BOUND);
+            watch.awaitStderr(l -> l.startsWith("watching " + service + " on " + provider), RunningCli.START_BOUND);
             try (RunningCli register = cli.launch("register", service, "127.0.0.1:9201", "--id", "w1", "--ttl", "10s")) {
                 register.awaitStdout(l -> l.startsWith("registered"), RunningCli.START_BOUND);
                 String created = watch.awaitStdout(l -> l.contains("\"create\""), PROPAGATION);
@@ -151,7 +169,7 @@ abstract class BackendCliTests {
         CliResult demo = cli.run("demo");
         assertThat(demo.exitCode()).as(demo.toString()).isZero();
         assertThat(demo.stdout()).as(demo.toString())
-                .contains("on " + server.provider() + " at " + server.address())
+                .contains("on " + provider + " at " + address)
                 .contains("connection refused, retried -> answered by")
                 .contains("3 nodes deregistered; 0 left in the registry")
                 .containsPattern("demo finished: \\d+ calls, every one answered");
@@ -159,20 +177,20 @@ abstract class BackendCliTests {
 
     @Test
     void unreachableBackendIsExitThreeWithOneLineNamingBackendAndAddress() {
-        String nowhere = "127.0.0.1:" + ServerProcess.freePort(); // nothing listens there
+        String nowhere = "127.0.0.1:" + unusedPort(); // nothing listens there
         for (String[] args : new String[][] {
                 {"services"},
                 {"get", "greeter"},
                 {"register", "greeter", "127.0.0.1:9401"}}) {
             String[] full = new String[args.length + 6];
             System.arraycopy(args, 0, full, 0, args.length);
-            System.arraycopy(new String[] {"--registry", server.provider(), "--address", nowhere, "--timeout", "2s"},
+            System.arraycopy(new String[] {"--registry", provider, "--address", nowhere, "--timeout", "2s"},
                     0, full, args.length, 6);
             CliResult result = Cli.withDefaults().run(full);
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
             assertThat(result.stderrLines()).as(result.toString()).singleElement().asString()
                     .startsWith("micro-registry: ")
-                    .contains(server.provider())
+                    .contains(provider)
                     .contains(nowhere);
             assertThat(result.stdout()).as(result.toString()).isEmpty();
         }
@@ -187,6 +205,15 @@ abstract class BackendCliTests {
                     CliResult result = cli.run(args);
                     assertThat(result.exitCode()).as(result.toString()).isEqualTo(code);
                 });
+    }
+
+    /** A loopback port that was free a moment ago: bound, then released. */
+    private static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String unique(String prefix) {

@@ -1,9 +1,20 @@
 package io.microregistry.cli;
 
-/** The command against a real etcd 3.5 server. */
-class EtcdCliIT extends BackendCliTests {
+import io.microregistry.etcd.EtcdServer;
+
+/** The command against a real etcd 3.5 server, started by registry-etcd's own test fixture. */
+class EtcdCliIT extends BackendCliTests<EtcdServer> {
+    EtcdCliIT() {
+        super("etcd");
+    }
+
     @Override
-    BackendServer startServer() {
-        return ServerProcess.etcd();
+    EtcdServer startServer() {
+        return EtcdServer.startSingle();
+    }
+
+    @Override
+    String address(EtcdServer server) {
+        return server.address();
     }
 }

@@ -1,9 +1,20 @@
 package io.microregistry.cli;
 
-/** The command against a real ZooKeeper server. */
-class ZooKeeperCliIT extends BackendCliTests {
+import io.microregistry.zookeeper.ZookeeperServer;
+
+/** The command against a real ZooKeeper server, started by registry-zookeeper's own test fixture. */
+class ZooKeeperCliIT extends BackendCliTests<ZookeeperServer> {
+    ZooKeeperCliIT() {
+        super("zookeeper");
+    }
+
     @Override
-    BackendServer startServer() {
-        return ZooKeeperServer.start();
+    ZookeeperServer startServer() {
+        return ZookeeperServer.start();
+    }
+
+    @Override
+    String address(ZookeeperServer server) {
+        return server.connectString();
     }
 }

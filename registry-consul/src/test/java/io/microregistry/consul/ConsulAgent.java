@@ -25,9 +25,16 @@ import java.util.stream.Stream;
  * {@code servers.dir} system property. Can stop, kill and restart it on the same ports; a dev
  * agent keeps no state across a restart.
  *
+ * <p>Public for other modules' tests (registry-cli, registry-benchmarks, through this module's
+ * test-jar): {@link #start()}, {@link #httpAddress()} and {@link #close()}. The caller's build
+ * must fetch the binary ({@code tools/fetch-server.sh consul bullseye usr/bin/consul}) and pass
+ * {@code servers.dir}. A missing binary or an agent without a leader within 30 s is an
+ * {@link IllegalStateException} with the log's tail, never a skip. The caller needs SLF4J on
+ * its class path.
+ *
  * <p>Not thread-safe: one test thread drives it.
  */
-final class ConsulAgent implements AutoCloseable {
+public final class ConsulAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulAgent.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,8 +55,11 @@ final class ConsulAgent implements AutoCloseable {
     record Tls(Path ca, Path cert, Path key) {
     }
 
-    /** A dev agent without ACLs. */
-    static ConsulAgent start() {
+    /**
+     * A dev agent without ACLs on free loopback ports, in a new temp dir. Blocks until it has
+     * a leader (at most 30 s); fails with {@link IllegalStateException} otherwise.
+     */
+    public static ConsulAgent start() {
         return start(null);
     }
 
@@ -102,8 +112,8 @@ final class ConsulAgent implements AutoCloseable {
         return binary;
     }
 
-    /** {@code 127.0.0.1:port} of the HTTP API. */
-    String httpAddress() {
+    /** {@code 127.0.0.1:port} of the HTTP API: the address the consul provider takes. */
+    public String httpAddress() {
         return "127.0.0.1:" + httpPort;
     }
 
@@ -240,6 +250,7 @@ final class ConsulAgent implements AutoCloseable {
         }
     }
 
+    /** Kills the agent (SIGKILL), waits for it to exit and deletes its temp dir. Idempotent. */
     @Override
     public void close() {
         kill();

@@ -25,9 +25,17 @@ import java.util.stream.Stream;
  * (SIGKILL), restart on the same ports, optionally with its data wiped. A member of a
  * cluster when given the cluster's peer list.
  *
+ * <p>Public for other modules' tests (registry-cli, registry-benchmarks, through this module's
+ * test-jar): {@link #startSingle()}, {@link #address()} and {@link #close()}. The binary comes
+ * from {@code tools/fetch-server.sh etcd-server trixie usr/bin/etcd}, unpacked under the
+ * directory in system property {@code servers.dir}; the caller's build must fetch it. A
+ * missing binary or a server that does not become healthy is an {@link IllegalStateException}
+ * with the log's tail, never a skip. The caller needs Awaitility and SLF4J on its class path
+ * (a test-jar does not bring this module's test dependencies).
+ *
  * <p>Not thread-safe: one test thread drives it.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdServer.class);
     private static final Duration START_BOUND = Duration.ofSeconds(30);
 
@@ -50,8 +58,11 @@ final class EtcdServer implements AutoCloseable {
         this.initialCluster = name + "=" + peerUrl();
     }
 
-    /** A single-member etcd on free ports, started and healthy. */
-    static EtcdServer startSingle() {
+    /**
+     * A single-member etcd on free loopback ports, in a new temp dir. Blocks until it reports
+     * healthy (at most 30 s); fails with {@link IllegalStateException} otherwise.
+     */
+    public static EtcdServer startSingle() {
         EtcdServer server = create("etcd");
         server.start();
         return server;
@@ -84,8 +95,8 @@ final class EtcdServer implements AutoCloseable {
         this.metricsPort = freePort();
     }
 
-    /** {@code 127.0.0.1:port} of the client listener. */
-    String address() {
+    /** {@code 127.0.0.1:port} of the client listener: the address the etcd provider takes. */
+    public String address() {
         return "127.0.0.1:" + clientPort;
     }
 
@@ -235,6 +246,7 @@ final class EtcdServer implements AutoCloseable {
         LOG.info("{} etcd {} (pid {})", force ? "killed" : "stopped", name, process.pid());
     }
 
+    /** Kills the process (SIGKILL), waits for it to end and deletes its temp dir. Idempotent. */
     @Override
     public void close() {
         kill();

@@ -40,8 +40,8 @@ class ZookeeperEnsembleTest {
     @Test
     void killingTheConnectedServerKeepsRegistrationAndWatcher() throws Exception {
         // Ticks of 500 ms: followers must keep up with the leader within syncLimit (5 ticks).
-        List<InstanceSpec> specs = List.of(ZookeeperFixture.spec(-1, 1, 500), ZookeeperFixture.spec(-1, 2, 500),
-                ZookeeperFixture.spec(-1, 3, 500));
+        List<InstanceSpec> specs = List.of(ZookeeperServer.spec(-1, 1, 500), ZookeeperServer.spec(-1, 2, 500),
+                ZookeeperServer.spec(-1, 3, 500));
         try (TestingCluster cluster = new TestingCluster(specs)) {
             cluster.start();
             RegistryConfig config = RegistryConfig.of(cluster.getConnectString().split(","));

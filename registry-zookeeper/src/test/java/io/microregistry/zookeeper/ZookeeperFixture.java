@@ -5,61 +5,23 @@ import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A real ZooKeeper server in this JVM (Curator's {@link TestingServer}) on a free loopback
- * port, and clients opened through the provider.
- *
- * <p>Server settings that matter for the TCK's timings: {@code tickTime} 250 ms, so sessions
- * expire within a quarter second of their timeout and {@code minSessionTimeout} (default two
- * ticks, 500 ms) lets the TCK's 2 s TTL be taken as asked; {@code maxSessionTimeout} 60 s so
- * the default 15 s TTL is not cut down. Production servers usually run {@code tickTime}
- * 2000, i.e. sessions of at least 4 s: the client logs a warning when the server raises a
- * TTL's session timeout.
+ * A real ZooKeeper server in this JVM ({@link ZookeeperServer}, whose timings let the TCK's
+ * 2 s TTL be taken as asked) and clients opened through the provider. The client logs a
+ * warning when a production server (usually {@code tickTime} 2000) raises a TTL's session
+ * timeout.
  */
 final class ZookeeperFixture implements RegistryFixture {
 
-    static final int TICK_TIME_MS = 250;
-
-    private final TestingServer server;
-
-    ZookeeperFixture() {
-        this.server = startServer();
-    }
-
-    /** A loopback-only standalone server with the timings described above, started. */
-    static TestingServer startServer() {
-        try {
-            return new TestingServer(spec(-1, -1), true);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start an in-process ZooKeeper server", e);
-        }
-    }
-
-    /** A loopback-only instance spec; {@code -1} picks a free port / server id. */
-    static InstanceSpec spec(int port, int serverId) {
-        return spec(port, serverId, TICK_TIME_MS);
-    }
-
-    /** A loopback-only instance spec with the given tick. */
-    static InstanceSpec spec(int port, int serverId, int tickTimeMs) {
-        Map<String, Object> properties = Map.of(
-                "clientPortAddress", "127.0.0.1",
-                "maxSessionTimeout", "60000",
-                "admin.enableServer", "false");
-        return new InstanceSpec(null, port, -1, -1, true, serverId, tickTimeMs, -1, properties, "127.0.0.1");
-    }
+    private final ZookeeperServer server = ZookeeperServer.start();
 
     String connectString() {
-        return "127.0.0.1:" + server.getPort();
+        return server.connectString();
     }
 
     @Override
@@ -90,11 +52,7 @@ final class ZookeeperFixture implements RegistryFixture {
 
     @Override
     public void restartServer() {
-        try {
-            server.restart();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not restart the ZooKeeper server", e);
-        }
+        server.restart();
     }
 
     @Override
@@ -104,10 +62,6 @@ final class ZookeeperFixture implements RegistryFixture {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server.close();
     }
 }
