@@ -29,7 +29,10 @@ public final class MemoryRegistry implements Registry {
     private final Set<EventQueue> watchers = ConcurrentHashMap.newKeySet();
     /** When this client stopped renewing (halted or closed); {@code Long.MIN_VALUE} while alive. */
     private volatile long stoppedAt = Long.MIN_VALUE;
+    /** Unusable: halted or closed. The store reads it under its lock to refuse late writes. */
     private volatile boolean closed;
+    /** {@link #close()} has run; separate from {@link #closed} so a halted client still frees its store. */
+    private final java.util.concurrent.atomic.AtomicBoolean closeCalled = new java.util.concurrent.atomic.AtomicBoolean();
 
     MemoryRegistry(MemoryStore store, boolean ownsStore) {
         this.store = store;
@@ -107,14 +110,22 @@ public final class MemoryRegistry implements Registry {
         watchers.forEach(EventQueue::stop);
     }
 
+    /** Whether this client may no longer write: the store refuses its writes from then on. */
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
-        if (closed) {
+        if (!closeCalled.compareAndSet(false, true)) {
             return;
         }
+        boolean halted = closed;
         closed = true;
-        store.removeOwnedBy(this);
-        stoppedAt = store.now();
+        if (!halted) {
+            store.removeOwnedBy(this);
+            stoppedAt = store.now();
+        }
         watchers.forEach(EventQueue::stop);
         if (ownsStore) {
             store.close();

@@ -28,6 +28,8 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryStore implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MemoryStore.class);
+
     /** How often expiry is checked; reads filter expired entries regardless. */
     static final long SWEEP_MILLIS = 100;
 
@@ -46,7 +48,7 @@ public final class MemoryStore implements AutoCloseable {
     MemoryStore(LongSupplier clock) {
         this.clock = clock;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("micro-registry-memory-expiry"));
-        sweeper.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::expireGuarded, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** A new client on this store. */
@@ -79,6 +81,10 @@ public final class MemoryStore implements AutoCloseable {
     void put(Service record, MemoryRegistry owner, long ttlNanos) {
         String nodeId = record.nodes().get(0).id();
         synchronized (lock) {
+            if (owner.isClosed()) {
+                // Closing removes the owner's entries under this lock; a write after that would outlive it.
+                throw new IllegalStateException("registry is closed");
+            }
             Map<String, Entry> nodes = services.computeIfAbsent(record.name(), k -> new HashMap<>());
             Entry old = nodes.put(nodeId, new Entry(record, owner, ttlNanos));
             if (old == null || old.expired(now())) {
@@ -144,6 +150,15 @@ public final class MemoryStore implements AutoCloseable {
     private void publish(WatchEvent event) {
         for (EventQueue watcher : watchers) {
             watcher.offer(event);
+        }
+    }
+
+    /** A repeating task that throws is never run again: expiry must survive any one failure. */
+    private void expireGuarded() {
+        try {
+            expire();
+        } catch (RuntimeException e) {
+            LOG.error("memory registry expiry failed; retrying on the next sweep", e);
         }
     }
 

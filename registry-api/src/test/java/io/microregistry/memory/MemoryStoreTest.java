@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MemoryStoreTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    /** Expiry threads of stores other tests in this JVM may hold open. */
+    private final java.util.Set<Thread> sharedStoreThreads = Thread.getAllStackTraces().keySet();
 
     @Test
     void aHaltedClientsNodeExpiresAfterItsTtlAndIsSeenAsDelete() throws InterruptedException {
@@ -43,6 +45,30 @@ class MemoryStoreTest {
             assertThat(reader.getService("s")).as("reads hide expired nodes before the sweep").isEmpty();
             store.expire();
             assertThat(watcher.next(Duration.ofSeconds(1))).contains(WatchEvent.delete(service));
+        }
+    }
+
+    @Test
+    void aStandaloneClientFreesItsExpiryThreadEvenAfterHalt() {
+        MemoryRegistry client = MemoryRegistry.standalone();
+        client.halt();
+        client.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet()
+                .stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("micro-registry-memory-expiry")
+                        && !sharedStoreThreads.contains(t)));
+    }
+
+    @Test
+    void aWriteRacingCloseIsRefusedNotLeftBehind() {
+        try (MemoryStore store = new MemoryStore(now::get)) {
+            MemoryRegistry owner = store.client();
+            MemoryRegistry reader = store.client();
+            Service service = new Service("s", "1", Map.of(), List.of(), List.of(Node.of("n", "h:1")));
+            owner.close();
+            // What a register that passed its open check just before close() would do next:
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                    store.put(service, owner, Duration.ofSeconds(10).toNanos())).isInstanceOf(IllegalStateException.class);
+            assertThat(reader.getService("s")).isEmpty();
         }
     }
 }

@@ -54,6 +54,9 @@ public final class GreeterApp {
                 System.out.println(greeting.node().id() + " says: " + greeting.message());
             } catch (NoSuchElementException | GreeterUnavailableException e) {
                 System.out.println("no greeter answered: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // A repeating task that throws is never run again: report and keep calling.
+                System.out.println("call failed: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
