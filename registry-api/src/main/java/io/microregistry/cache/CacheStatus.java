@@ -20,7 +20,10 @@ public record CacheStatus(State state, Instant since, Optional<RegistryException
     public enum State {
         /** Never looked up, or its first read failed: lookups go to the backend. */
         NOT_LOADED,
-        /** Loaded and its watch is open: lookups reflect the backend within the watch's delay. */
+        /**
+         * Loaded and its watch is open: lookups reflect the backend within the watch's delay. For
+         * a service with no node when first looked up (not watched): its last re-read worked.
+         */
         CURRENT,
         /**
          * The backend could not be reached (watch broken, re-read failed): lookups serve the last

@@ -2,6 +2,7 @@ package io.microregistry.cache;
 
 import io.microregistry.Node;
 import io.microregistry.Registry;
+import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryException;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +34,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe. {@link #versions()} never blocks once the service is loaded and allocates
  * nothing; the list it returns is immutable and shared, and is replaced (never modified) when the
  * service changes, so comparing two results by identity tells whether anything changed.
+ *
+ * <p><b>Unknown services are not followed.</b> A service with no node when first looked up (a
+ * typo, a service not deployed yet) gets no watch and no thread: its snapshot is empty, and a
+ * lookup re-reads the backend at most once per {@link CacheOptions#unknownRecheck()} (that one
+ * lookup blocks for the read; concurrent ones get the empty snapshot at once). Once a re-read
+ * finds nodes the service is loaded as usual (watch opened, re-read, followed), so a service
+ * registered later is found within about that interval of a lookup. A failed re-read keeps the
+ * empty snapshot and turns the service {@link CacheStatus.State#STALE STALE} until a re-read works.
+ * A service that had nodes and loses them all stays followed (it is expected back).
  */
 public final class CachedService {
 
@@ -55,6 +66,10 @@ public final class CachedService {
     private volatile Watcher watcher;
     private volatile Thread thread;
     private volatile boolean stopped;
+    /** Loaded but not followed, because it had no node: lookups re-read it, rate-limited. */
+    private volatile boolean unknown;
+    /** {@link System#nanoTime()} from which the next lookup of an unknown service re-reads it. */
+    private final AtomicLong recheckAt = new AtomicLong();
 
     CachedService(String name, Registry delegate, CacheOptions options, ThreadFactory threads) {
         this.name = name;
@@ -84,7 +99,7 @@ public final class CachedService {
             }
             return load();
         }
-        return current;
+        return unknown ? recheck(current) : current;
     }
 
     /** How current {@link #versions()} is. Never touches the backend. */
@@ -92,9 +107,48 @@ public final class CachedService {
         return status;
     }
 
-    /** The snapshot, or null if not loaded; no side effect. */
+    /**
+     * The snapshot, or null if not loaded; never loads. For an {@link #unknown} service it may
+     * re-read the backend (see the class comment).
+     */
     List<Service> current() {
-        return versions;
+        List<Service> current = versions;
+        return current != null && unknown ? recheck(current) : current;
+    }
+
+    /**
+     * An unknown service's lookup: re-reads the backend if the last read is older than
+     * {@link CacheOptions#unknownRecheck()} and no other thread is loading or re-reading it, and
+     * starts following the service if it now has nodes. Never throws for backend trouble.
+     */
+    private List<Service> recheck(List<Service> current) {
+        long due = recheckAt.get();
+        long now = System.nanoTime();
+        if (now - due < 0 || stopped
+                || !recheckAt.compareAndSet(due, now + options.unknownRecheck().toNanos())) {
+            return current;
+        }
+        CompletableFuture<List<Service>> mine = new CompletableFuture<>();
+        if (!loading.compareAndSet(null, mine)) {
+            return current;
+        }
+        List<Service> result = current;
+        try {
+            if (!delegate.getService(name).isEmpty() && !stopped) {
+                // Load it for real: watch first, then read, then follow; empty again stays unknown.
+                result = firstLoad();
+            } else {
+                markCurrent();
+            }
+        } catch (RuntimeException e) {
+            if (!stopped) {
+                markStale("re-read of unknown service failed", e);
+            }
+        } finally {
+            mine.complete(result);
+            loading.set(null);
+        }
+        return result;
     }
 
     /**
@@ -130,11 +184,25 @@ public final class CachedService {
         Watcher opened = delegate.watch(WatchOptions.service(name));
         try {
             List<Service> read = delegate.getService(name);
+            if (read.isEmpty()) {
+                // Unknown service: no watch, no thread; lookups re-read it (see the class comment).
+                opened.stop();
+                recheckAt.set(System.nanoTime() + options.unknownRecheck().toNanos());
+                unknown = true;
+                synchronized (records) {
+                    replaceRecords(read);
+                    publish();
+                }
+                loaded();
+                LOG.debug("cache found no node of service '{}': not followed, re-read on lookup", name);
+                return versions;
+            }
             synchronized (records) {
                 replaceRecords(read);
                 publish();
             }
-            status = new CacheStatus(CacheStatus.State.CURRENT, Instant.now(), Optional.empty());
+            unknown = false;
+            loaded();
             watcher = opened;
             Thread started = threads.newThread(() -> follow(opened));
             thread = started;
@@ -160,8 +228,15 @@ public final class CachedService {
             if (cause instanceof RegistryUnavailableException) {
                 throw new RegistryUnavailableException(cause.getMessage(), cause);
             }
-            if (cause instanceof RegistryException) {
+            if (cause instanceof RegistryAuthenticationException) {
+                throw new RegistryAuthenticationException(cause.getMessage(), cause);
+            }
+            if (cause != null && cause.getClass() == RegistryException.class) {
                 throw new RegistryException(cause.getMessage(), cause);
+            }
+            if (cause instanceof RegistryException other) {
+                // A subtype this class does not know: the original keeps the type callers catch.
+                throw other;
             }
             if (cause instanceof IllegalStateException) {
                 throw new IllegalStateException(cause.getMessage(), cause);
@@ -195,10 +270,10 @@ public final class CachedService {
                 }
                 apply(batch);
             } catch (InterruptedException e) {
-                if (stopped) {
-                    return;
-                }
+                // Only stop() should interrupt this thread; anything else still ends it, so say so.
                 Thread.currentThread().interrupt();
+                current.stop();
+                quit("its thread was interrupted", e);
                 return;
             } catch (RuntimeException e) {
                 // WatcherStoppedException we did not ask for, or any backend trouble: the watch is broken.
@@ -221,6 +296,8 @@ public final class CachedService {
             try {
                 Thread.sleep(options.reopenBackoff().delay(attempt).toMillis());
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                quit("its thread was interrupted", e);
                 return null;
             }
             Watcher opened = null;
@@ -311,6 +388,29 @@ public final class CachedService {
                 before.isStale() ? before.since() : Instant.now(), Optional.of(failure));
         if (!before.isStale()) {
             LOG.warn("cache of service '{}' is stale, serving the last snapshot: {}: {}", name, what, cause.toString());
+        }
+    }
+
+    /**
+     * The watch thread ends for good (not by {@link #stop()}): the status must not keep saying
+     * CURRENT while nothing follows the service any more.
+     */
+    private void quit(String why, Exception cause) {
+        if (stopped) {
+            return;
+        }
+        markStale("cache stopped following: " + why, new RegistryUnavailableException(
+                "cache of service '" + name + "' stopped following it: " + why, cause));
+        LOG.warn("cache of service '{}' stops following it, serving the last snapshot: {}", name, why);
+    }
+
+    /** CURRENT after a (first or renewed) load; logs only the end of an outage. */
+    private void loaded() {
+        CacheStatus before = status;
+        status = new CacheStatus(CacheStatus.State.CURRENT, Instant.now(), Optional.empty());
+        if (before.isStale()) {
+            LOG.info("cache of service '{}' is current again after {} ms", name,
+                    Duration.between(before.since(), Instant.now()).toMillis());
         }
     }
 

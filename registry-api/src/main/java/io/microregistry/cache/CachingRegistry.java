@@ -20,8 +20,15 @@ import java.util.concurrent.ThreadFactory;
  * (which returns once established), then reads it, then applies the watch's events on top, so no
  * change between the read and the watch is lost. Concurrent first lookups of a service share
  * one backend read. From then on one watch per service (one daemon thread each, named
- * {@code micro-registry-cache-N}) keeps it current until the cache closes; services are never
- * evicted.
+ * {@code micro-registry-cache-N}) keeps it current until the cache closes.
+ *
+ * <p><b>Unknown services cost no thread.</b> A service that has no node when first looked up
+ * (a typo, a service not deployed yet) is not watched: it answers empty, and a lookup re-reads
+ * the backend at most once per {@link CacheOptions#unknownRecheck()} (that lookup blocks for the
+ * read), starting to follow the service as above once a re-read finds nodes. So threads and
+ * watches are bounded by the services that exist in the registry, not by the names ever asked
+ * for; each name asked for still keeps a small entry (no thread, no watch) until the cache
+ * closes. A followed service whose nodes all leave stays followed: it is expected back.
  *
  * <p><b>Outages.</b> When a watch breaks, or a periodic re-read ({@link CacheOptions#resyncInterval()})
  * fails, the service turns {@link CacheStatus.State#STALE STALE}: lookups keep serving the last good
@@ -35,8 +42,8 @@ import java.util.concurrent.ThreadFactory;
  * {@link #delegate()}.
  *
  * <p><b>Snapshots.</b> {@link #getService(String)} returns an immutable list shared by every
- * caller until the service changes; a lookup of a loaded service allocates nothing, takes no lock
- * and does not block.
+ * caller until the service changes; a lookup of a followed service allocates nothing, takes no
+ * lock and does not block (an unknown one may block for its rate-limited re-read).
  *
  * <p><b>Everything else</b> ({@link #register}, {@link #deregister}, {@link #listServices()},
  * {@link #watch}) goes straight to the wrapped registry.
@@ -127,7 +134,7 @@ public final class CachingRegistry implements Registry {
     @Override
     public List<Service> getService(String name) {
         if (name != null) {
-            // Hot path: a loaded service costs one map read and two volatile reads.
+            // Hot path: a followed service costs one map read and three volatile reads.
             CachedService service = services.get(name);
             if (service != null && !closed) {
                 List<Service> versions = service.current();

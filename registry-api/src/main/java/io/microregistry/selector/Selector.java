@@ -33,7 +33,11 @@ import io.microregistry.cache.CachingRegistry;
  *
  * <p><b>Blocking:</b> the first selection of a service blocks while the cache loads it (one
  * backend read, however many threads ask at once); later selections are served from memory and
- * never block.
+ * never block. A service with no node when first selected is not watched (no thread, no watch
+ * kept for names that do not exist): its selections throw {@link NoSuchServiceException} from
+ * memory, except that at most one per {@link io.microregistry.cache.CacheOptions#unknownRecheck()
+ * recheck interval} (1 s by default) blocks to re-read the backend; so a service registered
+ * later is found within about that interval, and followed by watch from then on.
  *
  * <p><b>Thread-safety:</b> every method may be called from any thread concurrently.
  *

@@ -119,11 +119,31 @@ final class SnapshotSelector implements Selector {
         if (failures < ejection.failures() || !health.failures.compareAndSet(failures, 0)) {
             return;
         }
+        eject(balance, health, failures);
+    }
+
+    /**
+     * Ejects the node. The node may have retired (left the view in {@link ServiceBalance}'s
+     * rebuild) at any point since {@link #failed} checked: if the rebuild cleared
+     * {@code ejectedUntil} before this sets it, nothing would ever undo this increment, and every
+     * later pick would take the allocating slow path. So after setting it, look again and clear
+     * it as the rebuild does. The count stays exact because every change of {@code ejectedUntil}
+     * is a getAndSet whose previous value says whether to count up (from not ejected) or down (to
+     * not ejected), whoever makes it; and the rebuild sets {@code retired} before it clears, so
+     * one of the two always sees the other.
+     */
+    void eject(ServiceBalance balance, NodeHealth health, int failures) {
         int previous = health.ejections.getAndIncrement();
         Duration period = ejectionPeriod.delay(previous);
         long until = System.nanoTime() + period.toNanos();
         if (health.ejectedUntil.getAndSet(until) == NodeHealth.NOT_EJECTED) {
             balance.ejected.incrementAndGet();
+        }
+        if (health.retired) {
+            if (health.ejectedUntil.getAndSet(NodeHealth.NOT_EJECTED) != NodeHealth.NOT_EJECTED) {
+                balance.ejected.decrementAndGet();
+            }
+            return;
         }
         LOG.warn("node '{}' of service '{}' ejected for {} ms after {} failures in a row (ejection {})",
                 health.nodeId, balance.name, period.toMillis(), failures, previous + 1);

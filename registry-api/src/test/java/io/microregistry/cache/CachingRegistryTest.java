@@ -1,6 +1,7 @@
 package io.microregistry.cache;
 
 import io.microregistry.Node;
+import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,6 +109,114 @@ class CachingRegistryTest {
         assertThat(cache.getService("nobody")).isEmpty();
         publisher.register(Service.builder("nobody").node("n1", "h:1").build());
         await().atMost(BOUND).untilAsserted(() -> assertThat(nodeIds(cache.getService("nobody"))).containsExactly("n1"));
+    }
+
+    @Test
+    void unknownNamesCostNoThreadNorWatchAndAreReReadAtMostOncePerInterval() {
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        try (CachingRegistry slow = CachingRegistry.view(backend,
+                new CacheOptions(FAST.reopenBackoff(), FAST.resyncInterval(), Duration.ofHours(1)))) {
+            for (int i = 0; i < 300; i++) {
+                assertThat(slow.getService("typo-" + i)).isEmpty();
+                assertThat(slow.status("typo-" + i).state()).isEqualTo(CacheStatus.State.CURRENT);
+            }
+            assertThat(cacheThreads()).as("threads after 300 unknown names").isZero();
+            int reads = backend.reads();
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(slow.getService("typo-7")).isEmpty();
+            }
+            assertThat(backend.reads()).as("re-reads within the interval").isEqualTo(reads);
+        }
+    }
+
+    @Test
+    void anUnknownServiceIsFollowedOnceItHasNodes() {
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        try (CachingRegistry quick = CachingRegistry.view(backend,
+                new CacheOptions(FAST.reopenBackoff(), FAST.resyncInterval(), Duration.ofMillis(50)))) {
+            assertThat(quick.getService("later")).isEmpty();
+            CachedService handle = quick.cached("later");
+            assertThat(cacheThreads()).isZero();
+
+            publisher.register(Service.builder("later").node("n1", "h:1").build());
+            await().atMost(BOUND).untilAsserted(() -> assertThat(nodeIds(quick.getService("later"))).containsExactly("n1"));
+            assertThat(nodeIds(handle.versions())).as("a handle taken while unknown").containsExactly("n1");
+            assertThat(cacheThreads()).as("followed now").isEqualTo(1);
+
+            // From now on changes arrive by watch, without re-reading.
+            int reads = backend.reads();
+            publisher.register(Service.builder("later").node("n2", "h:2").build());
+            await().atMost(BOUND).untilAsserted(() -> assertThat(nodeIds(quick.getService("later"))).containsExactly("n1", "n2"));
+            assertThat(backend.reads()).isEqualTo(reads);
+        }
+    }
+
+    @Test
+    void anUnknownServiceWhoseReReadFailsIsStaleThenCurrentAgain() {
+        try (CachingRegistry quick = CachingRegistry.view(backend,
+                new CacheOptions(FAST.reopenBackoff(), FAST.resyncInterval(), Duration.ofMillis(20)))) {
+            assertThat(quick.getService("later")).isEmpty();
+            backend.fail(false);
+            await().atMost(BOUND).untilAsserted(() -> {
+                assertThat(quick.getService("later")).as("stale beats throwing").isEmpty();
+                assertThat(quick.status("later").isStale()).isTrue();
+            });
+            backend.recover();
+            publisher.register(Service.builder("later").node("n1", "h:1").build());
+            await().atMost(BOUND).untilAsserted(() -> {
+                assertThat(nodeIds(quick.getService("later"))).containsExactly("n1");
+                assertThat(quick.status("later").state()).isEqualTo(CacheStatus.State.CURRENT);
+            });
+        }
+    }
+
+    @Test
+    void aWaiterOnAFailedFirstLoadGetsTheSameKindOfFailure() throws Exception {
+        publisher.register(greeter("1.0", "a"));
+        CountDownLatch inRead = new CountDownLatch(1);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        RegistryAuthenticationException denied = new RegistryAuthenticationException("test: bad credentials",
+                new IOException("permission denied (simulated)"));
+        backend.afterRead(() -> {
+            backend.afterRead(() -> { });
+            inRead.countDown();
+            // Fail only once the other lookup is parked on this load.
+            await().atMost(BOUND).until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
+            throw denied;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Service>> loader = pool.submit(() -> cache.getService("greeter"));
+            assertThat(inRead.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<List<Service>> waiting = pool.submit(() -> {
+                waiter.set(Thread.currentThread());
+                return cache.getService("greeter");
+            });
+            assertThatThrownBy(() -> loader.get(10, TimeUnit.SECONDS)).hasCause(denied);
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RegistryAuthenticationException.class)
+                    .hasMessage("test: bad credentials")
+                    .hasCause(denied);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(backend.reads()).isEqualTo(1);
+    }
+
+    @Test
+    void aWatchThreadInterruptedByAnyoneButCloseSaysTheServiceIsNoLongerFollowed() {
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        publisher.register(greeter("1.0", "a"));
+        List<Service> before = cache.getService("greeter");
+        Thread follower = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("micro-registry-cache") && t.isAlive())
+                .findFirst().orElseThrow();
+        follower.interrupt();
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        CacheStatus status = cache.status("greeter");
+        assertThat(status.isStale()).as("status after the thread ended: %s", status).isTrue();
+        assertThat(status.lastFailure()).get().extracting(Throwable::getMessage).asString().contains("interrupted");
+        assertThat(cache.getService("greeter")).isEqualTo(before);
     }
 
     @Test
@@ -236,9 +347,11 @@ class CachingRegistryTest {
         // Threads of caches closed by earlier tests end asynchronously: start from none.
         await().atMost(BOUND).until(() -> cacheThreads() == 0);
         publisher.register(greeter("1.0", "a"));
+        publisher.register(Service.builder("other").node("o1", "h:1").build());
         cache.getService("greeter");
         cache.getService("other");
-        assertThat(cacheThreads()).isEqualTo(2);
+        cache.getService("nobody");
+        assertThat(cacheThreads()).as("one per service that has nodes, none for an unknown one").isEqualTo(2);
 
         cache.close();
         cache.close();

@@ -330,6 +330,52 @@ class SelectorTest {
         assertThat(selector.select("greeter").id()).isEqualTo("a");
     }
 
+    @Test
+    void anEjectionThatRacesTheNodeLeavingIsNotCountedForever() {
+        register("1.0", "a", "b");
+        CachingRegistry cache = CachingRegistry.view(client);
+        SnapshotSelector selector = new SnapshotSelector(cache, true, Strategy.random(),
+                new Ejection(1, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        selectors.add(selector);
+        ServiceBalance balance = new ServiceBalance("greeter", cache.cached("greeter"));
+        NodeView view = balance.view();
+        NodeHealth leaving = view.health[view.nodes[0].id().equals("b") ? 0 : 1];
+        assertThat(leaving.nodeId).isEqualTo("b");
+
+        // failed() has checked that "b" is still in the service; then the view is rebuilt without it...
+        publisher.deregister(Service.builder("greeter").version("1.0").node("b", "b:8080").build());
+        await().atMost(BOUND).until(() -> balance.view().nodes.length == 1);
+        assertThat(leaving.retired).isTrue();
+        // ...and only then does the ejection land.
+        selector.eject(balance, leaving, 1);
+
+        assertThat(balance.ejected.get()).as("ejected nodes counted").isZero();
+        assertThat(leaving.ejectedUntil.get()).isEqualTo(NodeHealth.NOT_EJECTED);
+    }
+
+    @Test
+    void unknownNamesLeaveNoCacheThreadBehindAndAreFoundOnceRegistered() {
+        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        Selector selector = selector(Strategy.random());
+        for (int i = 0; i < 300; i++) {
+            String name = "typo-" + i;
+            assertThatThrownBy(() -> selector.select(name)).isInstanceOf(NoSuchServiceException.class);
+        }
+        assertThat(cacheThreads()).as("threads after 300 unknown names").isZero();
+
+        publisher.register(Service.builder("typo-7").node("n1", "n1:8080").build());
+        // Found by a lookup's rate-limited re-read (1 s by default); until then it is still no such service.
+        await().atMost(BOUND).ignoreException(NoSuchServiceException.class)
+                .untilAsserted(() -> assertThat(selector.select("typo-7").id()).isEqualTo("n1"));
+        assertThat(cacheThreads()).isEqualTo(1);
+    }
+
+    private static long cacheThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("micro-registry-cache") && t.isAlive())
+                .count();
+    }
+
     private static void failTwice(Selector selector, String nodeId) {
         int failures = 0;
         while (failures < 2) {
