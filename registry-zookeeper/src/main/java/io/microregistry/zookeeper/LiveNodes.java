@@ -83,6 +83,14 @@ final class LiveNodes {
         nodes.remove(path);
     }
 
+    /**
+     * Whether this session keeps no znode alive. Only {@link #put} adds one, so once nobody
+     * is about to call it, an empty answer stays true.
+     */
+    boolean isEmpty() {
+        return nodes.isEmpty();
+    }
+
     /** Stops re-creating znodes (before close or abandon). */
     void stop() {
         stopped = true;

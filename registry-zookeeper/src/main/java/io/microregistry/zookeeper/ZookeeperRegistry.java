@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,12 +32,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * contract.
  *
  * <p><b>TTL and sessions.</b> A node is an EPHEMERAL znode, alive exactly as long as the
- * ZooKeeper session that wrote it. The TTL maps onto the session timeout: registrations with
- * the same TTL share one session whose requested timeout is that TTL, so a process that
- * dies disappears once the server expires its session, about one TTL later (the server may
- * round the timeout into its {@code [minSessionTimeout, maxSessionTimeout]} range; raising
- * it is logged). Lookups and watches use the session of {@link RegisterOptions#DEFAULT_TTL},
- * opened with the client; other TTLs open their session on first use.
+ * ZooKeeper session that wrote it. The TTL maps onto the session timeout: the TTL is rounded
+ * up to whole seconds, and registrations with the same rounded TTL share one session whose
+ * requested timeout is that TTL, so a process that dies disappears once the server expires
+ * its session, about one TTL later (the server may round the timeout into its
+ * {@code [minSessionTimeout, maxSessionTimeout]} range; raising it is logged). Lookups and
+ * watches use the session of {@link RegisterOptions#DEFAULT_TTL}, opened with the client and
+ * kept until it closes; other TTLs open their session on first use and close it again once
+ * it keeps no node (each session is a connection and a few threads).
  *
  * <p><b>Liveness.</b> See {@link LiveNodes}: nothing is rewritten on a plain reconnect; after
  * session expiry every node is written again in the new session.
@@ -55,8 +58,17 @@ final class ZookeeperRegistry implements Registry {
     private final ScheduledExecutorService scheduler;
     private final PathLocks locks = new PathLocks();
     private final RecordDecoder decoder = new RecordDecoder();
-    /** Sessions by TTL in milliseconds; the default TTL's session exists from the start. */
+    /**
+     * Sessions by TTL in whole seconds; the default TTL's session exists from the start.
+     * Changed only under {@link #lifecycle}.
+     */
     private final Map<Long, LiveNodes> sessions = new ConcurrentHashMap<>();
+    /**
+     * How many register calls are writing through each session right now. A session in here
+     * may be empty but must not be closed: a node is about to be put into it. Guarded by
+     * {@link #lifecycle}.
+     */
+    private final Map<LiveNodes, Integer> writers = new IdentityHashMap<>();
     /** Which session keeps each path alive. Updated under the path's lock. */
     private final Map<String, LiveNodes> keepers = new ConcurrentHashMap<>();
     private final Set<CacheWatch> watches = ConcurrentHashMap.newKeySet();
@@ -68,8 +80,8 @@ final class ZookeeperRegistry implements Registry {
         this.settings = settings;
         this.access = new AccessPolicy(settings);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("micro-registry-zk-keeper"));
-        this.main = openSession(RegisterOptions.DEFAULT_TTL);
-        sessions.put(RegisterOptions.DEFAULT_TTL.toMillis(), main);
+        this.main = openSession(ttlSeconds(RegisterOptions.DEFAULT_TTL));
+        sessions.put(ttlSeconds(RegisterOptions.DEFAULT_TTL), main);
     }
 
     /** Opens a client; connects in the background. */
@@ -80,24 +92,31 @@ final class ZookeeperRegistry implements Registry {
     @Override
     public void register(Service service, RegisterOptions options) {
         RegistrationRules.checkRegister(service, options);
-        checkOpen();
-        LiveNodes keeper = sessionFor(options.ttl());
-        for (Node node : service.nodes()) {
-            String path = ZookeeperPaths.node(service.name(), node.id());
-            byte[] data = ServiceJson.encode(service.withNode(node));
-            synchronized (locks.of(path)) {
-                checkOpen();
-                try {
-                    keeper.put(path, data);
-                } catch (Exception e) {
-                    throw BackendErrors.translate(e, "register " + service.name() + "/" + node.id(), settings);
+        LiveNodes keeper = acquireSession(options.ttl());
+        try {
+            for (Node node : service.nodes()) {
+                String path = ZookeeperPaths.node(service.name(), node.id());
+                byte[] data = ServiceJson.encode(service.withNode(node));
+                LiveNodes previous;
+                synchronized (locks.of(path)) {
+                    checkOpen();
+                    try {
+                        keeper.put(path, data);
+                    } catch (Exception e) {
+                        throw BackendErrors.translate(e, "register " + service.name() + "/" + node.id(), settings);
+                    }
+                    previous = keepers.put(path, keeper);
+                    if (previous != null && previous != keeper) {
+                        // Registered again with another TTL: the other session no longer keeps it.
+                        previous.forget(path);
+                    }
                 }
-                LiveNodes previous = keepers.put(path, keeper);
                 if (previous != null && previous != keeper) {
-                    // Registered again with another TTL: the other session no longer keeps it.
-                    previous.forget(path);
+                    closeIfEmpty(previous);
                 }
             }
+        } finally {
+            releaseSession(keeper);
         }
     }
 
@@ -106,58 +125,85 @@ final class ZookeeperRegistry implements Registry {
         RegistrationRules.checkDeregister(service);
         checkOpen();
         CuratorFramework client = main.session().client();
-        for (Node node : service.nodes()) {
-            for (String path : ZookeeperPaths.nodeCandidates(service.name(), node.id())) {
-                synchronized (locks.of(path)) {
-                    try {
-                        deleteIfHolding(client, path, service.name(), node.id());
-                    } catch (Exception e) {
-                        throw BackendErrors.translate(e, "deregister " + service.name() + "/" + node.id(), settings);
+        List<LiveNodes> released = new ArrayList<>();
+        try {
+            for (Node node : service.nodes()) {
+                for (String path : ZookeeperPaths.nodeCandidates(service.name(), node.id())) {
+                    synchronized (locks.of(path)) {
+                        try {
+                            deleteIfHolding(client, path, service.name(), node.id()).ifPresent(released::add);
+                        } catch (Exception e) {
+                            throw BackendErrors.translate(e, "deregister " + service.name() + "/" + node.id(),
+                                    settings);
+                        }
                     }
                 }
             }
+        } finally {
+            released.forEach(this::closeIfEmpty);
         }
     }
 
     /**
      * Deletes the znode if it holds that node of that service: lookalike names can share a
-     * go-micro path, and the znode may have been rewritten by someone else meanwhile.
+     * go-micro path, and the znode may have been rewritten by someone else meanwhile. Caller
+     * holds the path's lock.
+     *
+     * <p>This client stops keeping the path alive only once the znode is known to be gone
+     * (deleted now, or found absent). If the delete fails, the path stays owned and the
+     * failure propagates: the node is still registered, is re-created after a session
+     * expiry like any other, and a retried deregister deletes it. Forgetting first would
+     * leave a znode nobody owns any more in a session that lives as long as this client.
+     *
+     * <p>Why a successful delete cannot be undone by session recovery: {@link LiveNodes}
+     * re-creates a path only while holding the same path lock and only if it still
+     * remembers the path. A re-creation that started earlier has finished before this
+     * method got the lock (so the read below sees its znode, and the versioned delete
+     * removes exactly that); one that starts later finds the path forgotten, because the
+     * forget happens before this lock is released.
+     *
+     * @return the session that kept the path alive until now, if any
      */
-    private void deleteIfHolding(CuratorFramework client, String path, String name, String nodeId) throws Exception {
+    private Optional<LiveNodes> deleteIfHolding(CuratorFramework client, String path, String name, String nodeId)
+            throws Exception {
+        // Only our own path of this node is ours to forget: a go-micro candidate path may be
+        // the own path of another of this client's registrations (a/b's candidate a-b/n1).
+        boolean own = path.equals(ZookeeperPaths.node(name, nodeId));
         while (true) {
             Stat stat = new Stat();
             byte[] data;
             try {
                 data = client.getData().storingStatIn(stat).forPath(path);
             } catch (KeeperException.NoNodeException e) {
-                if (path.equals(ZookeeperPaths.node(name, nodeId))) {
-                    forget(path);
-                }
-                return;
+                // Nothing to delete (for instance, expired with its session and not yet
+                // re-created): do not re-create it either.
+                return own ? forget(path) : Optional.empty();
             }
             Optional<Service> record = decoder.decode(path, data);
             boolean holds = record.isPresent() && record.get().name().equals(name)
                     && record.get().nodes().stream().anyMatch(n -> n.id().equals(nodeId));
             if (!holds) {
-                return;
+                return Optional.empty();
             }
-            forget(path);
             try {
                 client.delete().withVersion(stat.getVersion()).forPath(path);
-                return;
             } catch (KeeperException.NoNodeException e) {
-                return;
+                // Gone meanwhile (its session expired, or someone else deleted it): the same.
             } catch (KeeperException.BadVersionException e) {
-                // Rewritten meanwhile: look at it again.
+                // Rewritten meanwhile by another client: look at it again.
+                continue;
             }
+            return own ? forget(path) : Optional.empty();
         }
     }
 
-    private void forget(String path) {
+    /** Stops keeping {@code path} alive. Caller holds the path's lock. */
+    private Optional<LiveNodes> forget(String path) {
         LiveNodes keeper = keepers.remove(path);
         if (keeper != null) {
             keeper.forget(path);
         }
+        return Optional.ofNullable(keeper);
     }
 
     @Override
@@ -280,9 +326,9 @@ final class ZookeeperRegistry implements Registry {
         LOG.info("ZooKeeper registry client for {} abandoned without deregistering", settings.connectString());
     }
 
-    /** The session of a TTL, for tests; null if none was opened. */
+    /** The session of a TTL, for tests; null if none is open. */
     Session sessionOf(Duration ttl) {
-        LiveNodes keeper = sessions.get(ttl.toMillis());
+        LiveNodes keeper = sessions.get(ttlSeconds(ttl));
         return keeper == null ? null : keeper.session();
     }
 
@@ -303,27 +349,63 @@ final class ZookeeperRegistry implements Registry {
         }
     }
 
-    private LiveNodes sessionFor(Duration ttl) {
-        LiveNodes keeper = sessions.get(ttl.toMillis());
-        if (keeper != null) {
-            return keeper;
-        }
+    /**
+     * The session of {@code ttl}, opened if need be, marked as being written through until
+     * {@link #releaseSession}: {@link #closeIfEmpty} leaves it open meanwhile, even while it
+     * keeps no node yet.
+     */
+    private LiveNodes acquireSession(Duration ttl) {
         synchronized (lifecycle) {
             checkOpen();
-            return sessions.computeIfAbsent(ttl.toMillis(), k -> openSession(ttl));
+            LiveNodes keeper = sessions.computeIfAbsent(ttlSeconds(ttl), this::openSession);
+            writers.merge(keeper, 1, Integer::sum);
+            return keeper;
         }
     }
 
-    private LiveNodes openSession(Duration ttl) {
-        Session session = new Session("ttl-" + label(ttl), settings, access, ttl);
+    /** Ends what {@link #acquireSession} began; closes the session if it is left empty. */
+    private void releaseSession(LiveNodes keeper) {
+        synchronized (lifecycle) {
+            writers.computeIfPresent(keeper, (k, n) -> n == 1 ? null : n - 1);
+        }
+        closeIfEmpty(keeper);
+    }
+
+    /**
+     * Closes a session other than the main one once it keeps no node and no register call is
+     * writing through it. Under {@link #lifecycle} the answer cannot change: only a register
+     * call adds nodes to a session, and it first marks the session in {@link #writers} under
+     * the same lock, which it can no longer do once the session has left {@link #sessions}
+     * (a later register with this TTL opens a new session). Closing the session itself
+     * deletes no node of ours (it has none) and happens outside the lock, since it waits for
+     * the server.
+     */
+    private void closeIfEmpty(LiveNodes keeper) {
+        synchronized (lifecycle) {
+            if (closed || keeper == main || writers.containsKey(keeper) || !keeper.isEmpty()
+                    || !sessions.values().remove(keeper)) {
+                return;
+            }
+            keeper.stop();
+        }
+        closeQuietly(keeper.session());
+        LOG.info("ZooKeeper session {} closed: it keeps no node any more", keeper.session().label());
+    }
+
+    private LiveNodes openSession(long ttlSeconds) {
+        Session session = new Session("ttl-" + ttlSeconds + "s", settings, access, Duration.ofSeconds(ttlSeconds));
         LiveNodes keeper = new LiveNodes(session, locks, scheduler);
         session.start();
         return keeper;
     }
 
-    private static String label(Duration ttl) {
-        long ms = ttl.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+    /**
+     * The session key of a TTL: whole seconds, rounded up so a node never lives shorter than
+     * asked (as etcd leases do), and so TTLs with jitter share a few sessions instead of
+     * opening one each.
+     */
+    private static long ttlSeconds(Duration ttl) {
+        return Math.max(1, (ttl.toMillis() + 999) / 1000);
     }
 
     private void checkOpen() {

@@ -13,13 +13,25 @@ import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-/** Behaviour of this backend beyond the TCK: unreachable servers, TTL to session mapping. */
+/**
+ * Behaviour of this backend beyond the TCK: unreachable servers, TTL to session mapping, the
+ * life of a TTL's session.
+ */
 class ZookeeperRegistryTest {
 
     @Test
@@ -77,5 +89,111 @@ class ZookeeperRegistryTest {
             assertThat(updated.getVersion()).isEqualTo(stat.getVersion() + 1);
             assertThat(registry.getService(name)).containsExactly(moved);
         }
+    }
+
+    @Test
+    void ttlsShareWholeSecondSessionsThatCloseOnceTheyKeepNoNode() throws Exception {
+        try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
+            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            String name = "sessions-" + UUID.randomUUID();
+            Service kept = node(name, "kept");
+            registry.register(kept);
+            Set<Long> before = liveThreads().stream().map(Thread::getId).collect(Collectors.toSet());
+
+            // Jittered TTLs: 2.2 s and 3 s share the 3 s session, 3.4 s and 4 s the 4 s one.
+            List<Long> ttlsMs = List.of(2_200L, 3_000L, 3_400L, 4_000L, 5_000L);
+            for (long ms : ttlsMs) {
+                registry.register(node(name, "ttl-" + ms), RegisterOptions.ttl(Duration.ofMillis(ms)));
+            }
+            assertThat(zk.sessionOf(Duration.ofMillis(2_200))).isSameAs(zk.sessionOf(Duration.ofSeconds(3)));
+            assertThat(zk.sessionOf(Duration.ofMillis(3_400))).isSameAs(zk.sessionOf(Duration.ofSeconds(4)))
+                    .isNotSameAs(zk.sessionOf(Duration.ofSeconds(3)));
+            assertThat(zk.sessionOf(Duration.ofSeconds(4)).zooKeeper().getSessionTimeout()).isEqualTo(4000);
+            assertThat(newClientThreads(before)).as("threads of the extra sessions")
+                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-3s"))
+                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-4s"))
+                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-5s"));
+
+            // Each session closes with its last node, not before.
+            registry.deregister(node(name, "ttl-2200"));
+            assertThat(zk.sessionOf(Duration.ofSeconds(3))).isNotNull();
+            for (long ms : ttlsMs.subList(1, ttlsMs.size())) {
+                registry.deregister(node(name, "ttl-" + ms));
+            }
+
+            for (Duration ttl : List.of(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5))) {
+                assertThat(zk.sessionOf(ttl)).as("session of %s", ttl).isNull();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(newClientThreads(before))
+                    .as("threads left by sessions that keep no node").isEmpty());
+            // The main session stays, with its node.
+            assertThat(zk.sessionOf(RegisterOptions.DEFAULT_TTL)).isNotNull();
+            assertThat(registry.getService(name)).containsExactly(kept);
+
+            // A TTL used again gets a session again.
+            registry.register(node(name, "again"), RegisterOptions.ttl(Duration.ofSeconds(3)));
+            assertThat(zk.sessionOf(Duration.ofSeconds(3)).zooKeeper().getSessionTimeout()).isEqualTo(3000);
+            assertThat(registry.getService(name).get(0).nodes()).extracting(io.microregistry.Node::id)
+                    .containsExactly("again", "kept");
+        }
+    }
+
+    @Test
+    void registeringWhileTheSameTtlsSessionEmptiesLosesNothing() throws Exception {
+        Duration ttl = Duration.ofSeconds(3);
+        try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient();
+             CuratorFramework raw = RawClient.connect(fixture.connectString(), null)) {
+            String name = "churn-" + UUID.randomUUID();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> results = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    String id = "t" + t;
+                    results.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            registry.register(node(name, id), RegisterOptions.ttl(ttl));
+                            // Another thread may have just emptied the session: ours must still hold the node.
+                            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, id)))
+                                    .as("%s registered, round %d", id, i).isNotNull();
+                            registry.deregister(node(name, id));
+                        }
+                        registry.register(node(name, id), RegisterOptions.ttl(ttl));
+                        return null;
+                    }));
+                }
+                for (Future<?> result : results) {
+                    result.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Session session = ((ZookeeperRegistry) registry).sessionOf(ttl);
+            assertThat(session).isNotNull();
+            for (int t = 0; t < 4; t++) {
+                Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "t" + t));
+                assertThat(stat).as("t%d", t).isNotNull();
+                assertThat(stat.getEphemeralOwner()).isEqualTo(session.currentSessionId());
+            }
+        }
+    }
+
+    private static Service node(String name, String id) {
+        return Service.builder(name).version("1").node(id, "127.0.0.1:1").build();
+    }
+
+    /**
+     * Client threads (Curator's, ours, ZooKeeper's send and event threads) alive now that
+     * were not in {@code before}; the in-process server's threads are left out.
+     */
+    private static List<String> newClientThreads(Set<Long> before) {
+        return liveThreads().stream()
+                .filter(t -> !before.contains(t.getId()))
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("micro-registry-zk") || n.contains("SendThread") || n.contains("EventThread"))
+                .toList();
+    }
+
+    private static Set<Thread> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
     }
 }

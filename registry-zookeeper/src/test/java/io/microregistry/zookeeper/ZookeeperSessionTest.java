@@ -2,6 +2,7 @@ package io.microregistry.zookeeper;
 
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
+import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
@@ -10,7 +11,10 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooDefs.Ids;
+import org.apache.zookeeper.ZooDefs.Perms;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -27,12 +32,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Liveness across session trouble: after the server expired our session the node comes back
  * in a new one; after the client gave its session up while the server still holds the old
- * node, the stale node is replaced; after a plain reconnect nothing is rewritten.
+ * node, the stale node is replaced; after a plain reconnect nothing is rewritten; a node whose
+ * deregistration failed is still kept alive, one deregistered is not brought back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZookeeperSessionTest {
@@ -184,6 +191,57 @@ class ZookeeperSessionTest {
             assertThat(session.currentSessionId()).as("a reconnect, not a new session").isNotZero();
             assertThat(watcher.next(Duration.ofSeconds(2))).as("nothing else, nothing twice").isEmpty();
         }
+    }
+
+    @Test
+    void aFailedDeregisterKeepsTheNodeAliveAndARetriedOneIsNotUndoneBySessionRecovery() throws Exception {
+        String name = "failed-deregister-" + UUID.randomUUID();
+        Service other = Service.builder(name).version("1").node("n2", "127.0.0.1:2").build();
+        try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
+            registry.register(service(name), RegisterOptions.ttl(TTL));
+            // A second node keeps the TTL's session open (and recovering) after n1 is gone.
+            registry.register(other, RegisterOptions.ttl(TTL));
+            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            long firstSession = session.currentSessionId();
+
+            // Deleting a znode needs DELETE on its parent: take it away so the delete fails.
+            String directory = ZookeeperPaths.service(name);
+            List<ACL> acl = raw.getACL().forPath(directory);
+            raw.setACL().withACL(List.of(new ACL(Perms.ALL & ~Perms.DELETE, Ids.ANYONE_ID_UNSAFE))).forPath(directory);
+            try {
+                assertThatThrownBy(() -> registry.deregister(service(name))).isInstanceOf(RegistryException.class)
+                        .hasMessageContaining("deregister");
+            } finally {
+                raw.setACL().withACL(acl).forPath(directory);
+            }
+            assertThat(stat(name, "n1").getEphemeralOwner()).isEqualTo(firstSession);
+
+            // Still registered, so still this client's to keep alive: it comes back in the new session.
+            KillSession.kill(session.zooKeeper());
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(10)).until(() ->
+                    ownedByANewSession(name, "n1", firstSession) && ownedByANewSession(name, "n2", firstSession));
+            assertThat(reader.getService(name)).containsExactly(
+                    Service.builder(name).version("1").node("n1", "127.0.0.1:1").node("n2", "127.0.0.1:2").build());
+
+            // The retry deletes it, and the next session recovery (which re-creates n2) leaves it deleted.
+            registry.deregister(service(name));
+            assertThat(stat(name, "n1")).isNull();
+            long secondSession = session.currentSessionId();
+            KillSession.kill(session.zooKeeper());
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(10))
+                    .until(() -> ownedByANewSession(name, "n2", secondSession));
+            assertThat(stat(name, "n1")).isNull();
+            assertThat(reader.getService(name)).containsExactly(other);
+        }
+    }
+
+    private boolean ownedByANewSession(String name, String nodeId, long oldSession) throws Exception {
+        Stat stat = stat(name, nodeId);
+        return stat != null && stat.getEphemeralOwner() != oldSession && stat.getEphemeralOwner() != 0;
+    }
+
+    private Stat stat(String name, String nodeId) throws Exception {
+        return raw.checkExists().forPath(ZookeeperPaths.node(name, nodeId));
     }
 
     /**
