@@ -80,6 +80,13 @@ record EtcdConnection(List<URI> endpoints, String username, String password, Ssl
         return String.join(",", endpoints.stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
     }
 
+    /** For logs and debuggers: never prints the password. */
+    @Override
+    public String toString() {
+        return "EtcdConnection[" + describe() + (username == null ? "" : ", user " + username)
+                + (tls == null ? "" : ", TLS") + ", timeout " + timeout + "]";
+    }
+
     private static URI endpoint(String address) {
         String text = address.contains("://") ? address : "http://" + address;
         try {

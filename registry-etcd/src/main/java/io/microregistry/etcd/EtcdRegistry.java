@@ -29,18 +29,26 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * A {@link Registry} on etcd, writing what go-micro's etcd registry writes: key
- * {@code /micro/registry/<service>/<nodeId>} ({@code /} inside a name becomes {@code -}),
- * value the go-micro JSON of the service holding that one node, attached to a lease of the
- * registration TTL.
+ * {@code /micro/registry/<service>/<nodeId>}, each part as
+ * {@link io.microregistry.backend.KeySegment#of} (go-micro's own segment for names without
+ * {@code /}, such as {@code go.micro.srv.greeter}; percent-encoded otherwise, so {@code a/b}
+ * and {@code a-b} never share a key), value the go-micro JSON of the service holding that
+ * one node, attached to a lease of the registration TTL.
  *
  * <p><b>Liveness:</b> the nodes of one TTL share one lease, kept alive by jetcd; when the
  * lease is lost (outage longer than the TTL, etcd restart) a new one is granted and every
  * node put again, with backoff and jitter, until deregister or close. A process that dies
  * stops renewing, and its nodes vanish within the TTL.
  *
- * <p><b>Reads</b> return only records whose decoded name equals the name asked for, so
- * {@code a/b} and {@code a-b}, which share a key segment, never mix. Records that cannot be
- * decoded are skipped with one warning per key.
+ * <p><b>Reads</b> of a name whose segment differs from go-micro's (one holding {@code /}, for
+ * instance) also read go-micro's form of the key ({@code a-b} for {@code a/b}), where
+ * go-micro services put it, and return only records whose decoded name equals the name
+ * asked for, so {@code a/b} and {@code a-b} never mix. Records that cannot be decoded are
+ * skipped with one warning per key.
+ *
+ * <p><b>Deregister</b> deletes the node's key, and go-micro's form of it if that holds this
+ * very node. If etcd does not confirm the delete of a node this client registered, the
+ * client keeps it alive as before and throws; a retry can remove it.
  *
  * <p><b>Blocking and failures:</b> every etcd call has the deadline
  * {@link RegistryConfig#timeout()}; trouble is a {@link RegistryException}
@@ -55,7 +63,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * <p>{@link #close()} revokes this client's leases, so its nodes vanish at once, stops its
  * watchers and shuts jetcd down.
  */
-public final class EtcdRegistry implements Registry {
+final class EtcdRegistry implements Registry {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdRegistry.class);
 
     private final EtcdCalls calls;
@@ -89,7 +97,7 @@ public final class EtcdRegistry implements Registry {
      *
      * @throws IllegalArgumentException if an address or the TLS files are unusable
      */
-    public static EtcdRegistry open(RegistryConfig config) {
+    static EtcdRegistry open(RegistryConfig config) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
@@ -143,20 +151,24 @@ public final class EtcdRegistry implements Registry {
             RegistryException failure = null;
             for (Node node : service.nodes()) {
                 String key = EtcdKeys.node(service.name(), node.id());
-                LeaseKeeper keeper = ownerByKey.remove(key);
-                if (keeper != null) {
-                    keeper.forget(key);
-                }
+                String action = "deregister " + service.name() + " node " + node.id();
+                LeaseKeeper keeper = ownerByKey.get(key);
                 try {
-                    String action = "deregister " + service.name() + " node " + node.id();
-                    calls.delete(key, action);
+                    if (keeper == null) {
+                        // Not ours (another client's, or already gone): best effort, nothing to stop keeping.
+                        calls.delete(key, action);
+                    } else {
+                        // Ownership ends only once etcd confirmed the delete; see LeaseKeeper.delete
+                        // for why that cannot race with a lease recovery.
+                        keeper.delete(key, action);
+                        ownerByKey.remove(key);
+                        dropIfEmpty(keeper);
+                    }
                     deleteGoMicroRecord(service.name(), node.id(), action);
                 } catch (RegistryException e) {
-                    // Not kept alive any more either way: it expires with its TTL. Try the other nodes.
+                    // If our own key's delete failed we still own and keep the node alive, so it stays
+                    // registered and a retry can remove it. Try the other nodes.
                     failure = failure == null ? e : failure;
-                }
-                if (keeper != null) {
-                    dropIfEmpty(keeper);
                 }
             }
             if (failure != null) {

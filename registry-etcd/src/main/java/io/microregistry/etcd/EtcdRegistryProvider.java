@@ -10,7 +10,12 @@ import io.microregistry.RegistryProvider;
  * {@code http(s)://host:port}, default {@code 127.0.0.1:2379}), credentials from
  * {@code MICRO_REGISTRY_USERNAME} / {@code _PASSWORD}, TLS files from
  * {@code MICRO_REGISTRY_TLS_CA} / {@code _CERT} / {@code _KEY}, and the per-call deadline
- * from {@code MICRO_REGISTRY_TIMEOUT}; see {@link EtcdRegistry} for the behaviour.
+ * from {@code MICRO_REGISTRY_TIMEOUT}.
+ *
+ * <p>The registry it opens writes go-micro's etcd layout (see the package documentation),
+ * keeps its nodes on etcd leases of the registration TTL and re-registers them after a lease
+ * is lost; every etcd call has the deadline {@link RegistryConfig#timeout()}, and trouble is
+ * a {@link io.microregistry.RegistryException} with jetcd's exception attached.
  *
  * <p>Stateless and thread-safe. {@link #open} does not contact etcd.
  */

@@ -64,6 +64,8 @@ final class EtcdWatch {
     private long epoch;
     private Watch.Watcher current;
     private boolean interrupted;
+    /** Whether the last attempt to open a jetcd watcher failed: log only the first of a series. */
+    private boolean openFailing;
     private boolean stopped;
 
     EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
@@ -101,7 +103,7 @@ final class EtcdWatch {
             myEpoch = ++epoch;
             from = revision + 1;
         }
-        open(myEpoch, from);
+        open(myEpoch, from, 0);
     }
 
     /** Stops watching; the queue is stopped by its owner. Idempotent. */
@@ -118,7 +120,11 @@ final class EtcdWatch {
         }
     }
 
-    private void open(long myEpoch, long fromRevision) {
+    /**
+     * Opens the jetcd watcher from {@code fromRevision}. If jetcd refuses while this watch is
+     * still current, resynchronises with backoff instead of leaving the watch open but dead.
+     */
+    private void open(long myEpoch, long fromRevision, int attempt) {
         WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withRevision(fromRevision)
@@ -129,9 +135,23 @@ final class EtcdWatch {
         Watch.Watcher watcher;
         try {
             watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, new Listener(myEpoch));
-        } catch (RuntimeException closed) {
-            // Only when the client is closing; the registry stops this watch then.
-            LOG.debug("cannot open etcd watch on {}: {}", prefix, closed.getMessage());
+        } catch (RuntimeException e) {
+            boolean firstFailure;
+            synchronized (lock) {
+                if (stopped || myEpoch != epoch) {
+                    // Usually the client closing, which stops this watch too; or a newer watcher took over.
+                    LOG.debug("cannot open etcd watch on {}: {}", prefix, e.getMessage());
+                    return;
+                }
+                // Nothing else would ever open it again: re-read and retry (which re-opens) with backoff.
+                epoch++;
+                firstFailure = !openFailing;
+                openFailing = true;
+            }
+            if (firstFailure) {
+                LOG.warn("cannot open etcd watch on {}, re-reading and retrying with backoff", prefix, e);
+            }
+            schedule(attempt + 1, backoff.delay(attempt).toMillis());
             return;
         }
         boolean stale;
@@ -139,6 +159,10 @@ final class EtcdWatch {
             stale = stopped || myEpoch != epoch;
             if (!stale) {
                 current = watcher;
+                if (openFailing) {
+                    openFailing = false;
+                    LOG.info("etcd watch on {} open again from revision {}", prefix, fromRevision);
+                }
             }
         }
         if (stale) {
@@ -258,13 +282,38 @@ final class EtcdWatch {
         GetResponse snapshot;
         try {
             snapshot = calls.getPrefix(prefix, "re-read " + prefix + " for a watch");
-        } catch (RegistryException e) {
-            if (attempt == 0) {
-                LOG.warn("etcd watch on {} cannot re-read yet, retrying with backoff: {}", prefix, e.getMessage());
-            }
-            schedule(attempt + 1, backoff.delay(attempt).toMillis());
+        } catch (RuntimeException e) {
+            retry(attempt, e);
             return;
         }
+        try {
+            replaceView(snapshot, attempt);
+        } catch (RuntimeException e) {
+            // Not only RegistryException: anything escaping here would end in the scheduler's
+            // future, unseen, and this watch would never deliver again.
+            retry(attempt, e);
+        }
+    }
+
+    /** Schedules the next resync after a failed one; logs the first failure of a series. */
+    private void retry(int attempt, RuntimeException e) {
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+        }
+        if (attempt == 0) {
+            if (e instanceof RegistryException) {
+                LOG.warn("etcd watch on {} cannot re-read yet, retrying with backoff: {}", prefix, e.getMessage());
+            } else {
+                LOG.warn("etcd watch on {} failed to resynchronise unexpectedly, retrying with backoff", prefix, e);
+            }
+        }
+        schedule(attempt + 1, backoff.delay(attempt).toMillis());
+    }
+
+    /** Replaces the view with {@code snapshot}, emitting the difference, and watches after it. */
+    private void replaceView(GetResponse snapshot, int attempt) {
         long myEpoch;
         long from;
         synchronized (lock) {
@@ -282,7 +331,7 @@ final class EtcdWatch {
             LOG.info("etcd watch on {} resynchronised at revision {} ({} changes while not watching)", prefix,
                     revision, events.size());
         }
-        open(myEpoch, from);
+        open(myEpoch, from, attempt);
     }
 
     private void schedule(int attempt, long delayMillis) {

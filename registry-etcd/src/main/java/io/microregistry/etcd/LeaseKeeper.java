@@ -81,6 +81,28 @@ final class LeaseKeeper {
         keys.put(key, value);
     }
 
+    /**
+     * Deletes {@code key} from etcd and stops keeping it alive, in that order. Blocking.
+     *
+     * <p>The key is dropped only once etcd confirmed the delete, so a failed delete leaves it
+     * kept, and re-put by a lease recovery, as before the call: the node stays registered and
+     * a retry can remove it. The delete runs under this keeper's lock, which recovery holds
+     * from granting a lease until every kept key is put on it; so the two never interleave.
+     * Either the recovery ran first and put the key on the new lease, which the delete then
+     * removes, or the delete ran first and the key is no longer kept when recovery puts the
+     * kept keys. Forgetting before the delete would leave a key whose delete failed on a
+     * lease this keeper still renews for its other keys: registered, but owned by nobody.
+     * Forgetting after a delete made without the lock would let a recovery running in between
+     * put the just-deleted key back.
+     *
+     * @throws RegistryException if etcd did not confirm the delete; the key is still kept
+     */
+    synchronized void delete(String key, String action) {
+        checkOpen();
+        calls.delete(key, action);
+        keys.remove(key);
+    }
+
     /** Stops keeping {@code key} alive, without touching etcd. Returns the value it had, or null. */
     synchronized byte[] forget(String key) {
         return keys.remove(key);
@@ -133,8 +155,14 @@ final class LeaseKeeper {
         }
         long previous = leaseId;
         leaseId = lease;
+        try {
+            attachKeepAlive(lease);
+        } catch (RuntimeException e) {
+            // A lease nobody renews is as good as lost: the next put or recovery attempt starts over.
+            lost = true;
+            throw e;
+        }
         lost = false;
-        attachKeepAlive(lease);
         if (previous != 0) {
             // Every key has moved to the new lease; the old one, if etcd still has it, holds nothing.
             revokeLater(previous);
@@ -184,10 +212,16 @@ final class LeaseKeeper {
             establish("re-register " + keys.size() + " keys after lease loss");
             LOG.info("re-registered {} keys on etcd lease {} (TTL {}s) after {} attempt(s)", keys.size(),
                     Long.toHexString(leaseId), ttlSeconds, attempt + 1);
-        } catch (RegistryException e) {
+        } catch (RuntimeException e) {
+            // Not only RegistryException: anything thrown here would otherwise end in the
+            // scheduler's future, unseen, and the keys would never come back.
             long next = ++generation;
             if (attempt == 0) {
-                LOG.warn("re-registration failed, retrying with backoff until etcd answers: {}", e.getMessage());
+                if (e instanceof RegistryException) {
+                    LOG.warn("re-registration failed, retrying with backoff until etcd answers: {}", e.getMessage());
+                } else {
+                    LOG.warn("re-registration failed unexpectedly, retrying with backoff", e);
+                }
             }
             long delay = backoff.delay(attempt).toMillis();
             try {
@@ -211,7 +245,14 @@ final class LeaseKeeper {
 
     private void handOver(Runnable task) {
         try {
-            scheduler.execute(task);
+            scheduler.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    // The scheduler would keep it in a future nobody reads: at least say so.
+                    LOG.error("etcd lease keeper (TTL {}s): unexpected failure in a background task", ttlSeconds, e);
+                }
+            });
         } catch (RejectedExecutionException closing) {
             // The registry is closing; nothing left to do.
         }
@@ -219,8 +260,14 @@ final class LeaseKeeper {
 
     private void closeKeepAlive() {
         if (keepAlive != null) {
-            keepAlive.close();
+            CloseableClient closing = keepAlive;
             keepAlive = null;
+            try {
+                closing.close();
+            } catch (RuntimeException e) {
+                // It is being replaced or given up either way; failing here must not stop a recovery.
+                LOG.debug("closing an etcd keep-alive failed: {}", e.getMessage());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -80,6 +82,16 @@ class EtcdRecoveryTest {
                     .anyMatch(n -> n.id().equals(nodeId));
         } catch (RuntimeException unavailable) {
             return false;
+        }
+    }
+
+    /** The node ids registered under {@code name}, sorted; empty while etcd cannot be read. */
+    private static List<String> nodes(Registry registry, String name) {
+        try {
+            return registry.getService(name).stream().flatMap(s -> s.nodes().stream()).map(Node::id).sorted()
+                    .toList();
+        } catch (RuntimeException unavailable) {
+            return List.of();
         }
     }
 
@@ -171,5 +183,39 @@ class EtcdRecoveryTest {
         Set<String> live = new HashSet<>(Set.of("n1"));
         drainUntilPresent(watcher, live, "n2");
         assertThat(live).containsExactlyInAnyOrder("n1", "n2");
+    }
+
+    @Test
+    void aFailedDeregisterKeepsTheNodeRegisteredUntilARetryRemovesIt() {
+        Registry registry = client();
+        Registry observer = client();
+        String name = unique("deregister");
+        // n1 and n2 share a TTL, hence a lease that stays in use for n2; m1 is alone on its own lease.
+        Duration otherTtl = TTL.plusSeconds(1);
+        registry.register(service(name, "n1"), RegisterOptions.ttl(TTL));
+        registry.register(service(name, "n2"), RegisterOptions.ttl(TTL));
+        registry.register(service(name, "m1"), RegisterOptions.ttl(otherTtl));
+
+        server.stop();
+        assertThatThrownBy(() -> registry.deregister(service(name, "n1"))).isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> registry.deregister(service(name, "m1"))).isInstanceOf(RegistryException.class);
+        server.start();
+
+        // The failed calls changed nothing: this client still owns and keeps all three, across the
+        // lease recovery the outage (longer than the TTL) causes.
+        List<String> all = List.of("m1", "n1", "n2");
+        await().atMost(RECOVERY_BOUND).until(() -> nodes(observer, name).equals(all));
+        await().during(otherTtl.multipliedBy(3)).atMost(otherTtl.multipliedBy(5))
+                .until(() -> nodes(observer, name).equals(all));
+
+        registry.deregister(service(name, "n1"));
+        registry.deregister(service(name, "m1"));
+        assertThat(nodes(observer, name)).containsExactly("n2");
+
+        // The next lease recovery puts back what is still owned, and nothing deregistered.
+        server.restart();
+        await().atMost(RECOVERY_BOUND).until(() -> nodes(observer, name).equals(List.of("n2")));
+        await().during(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(5))
+                .until(() -> nodes(observer, name).equals(List.of("n2")));
     }
 }
