@@ -1,6 +1,7 @@
 package io.microregistry.consul;
 
 import io.microregistry.backend.Backoff;
+import org.kiwiproject.consul.ConsulException;
 import org.kiwiproject.consul.model.ConsulResponse;
 import org.kiwiproject.consul.option.ImmutableQueryOptions;
 import org.kiwiproject.consul.option.QueryOptions;
@@ -74,12 +75,19 @@ final class BlockingQuery<T> {
                 failures = 0;
                 pace(asked, answered, start);
                 return response.getResponse();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Exception, not RuntimeException: the client rethrows an interrupt (stop() destroys the
+                // client, which interrupts the call) as an undeclared InterruptedException.
                 if (isStopped()) {
                     return null;
                 }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    stop();
+                    return null;
+                }
                 if (throwFirstFailure) {
-                    throw e;
+                    throw e instanceof RuntimeException runtime ? runtime : new ConsulException(e);
                 }
                 if (!failing) {
                     LOG.warn("{} failed ({}); retrying with backoff", what, e.getMessage());

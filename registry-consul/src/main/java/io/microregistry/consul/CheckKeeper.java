@@ -49,14 +49,16 @@ final class CheckKeeper {
     /** One kept service: its registration and where its keep-alive stands. Guarded by the id's lock. */
     private static final class Kept {
         final Registration registration;
+        final IdHolder holder;
         final Duration ttl;
         ScheduledFuture<?> next;
         boolean cancelled;
         boolean lost;
         int attempt;
 
-        Kept(Registration registration, Duration ttl) {
+        Kept(Registration registration, IdHolder holder, Duration ttl) {
             this.registration = registration;
+            this.holder = holder;
             this.ttl = ttl;
         }
 
@@ -70,14 +72,16 @@ final class CheckKeeper {
 
     /**
      * Registers the service with the agent and keeps it alive from now on, replacing any earlier
-     * registration of the same id. Throws what the agent client throws if the first write fails;
-     * an earlier keep-alive of the id then goes on unchanged.
+     * registration of the same id; {@code holder} says which node of which service it is. The
+     * check starts passing with the registration, so the first pass is due a third of the TTL
+     * later, not now. Throws what the agent client throws if the first write fails; an earlier
+     * keep-alive of the id then goes on unchanged.
      */
-    void register(Registration registration, Duration ttl) {
+    void register(Registration registration, IdHolder holder, Duration ttl) {
         String id = registration.getId();
         synchronized (lock(id)) {
             agent.register(registration);
-            Kept entry = new Kept(registration, ttl);
+            Kept entry = new Kept(registration, holder, ttl);
             Kept old = kept.put(id, entry);
             if (old != null) {
                 old.cancel();
@@ -100,10 +104,10 @@ final class CheckKeeper {
         }
     }
 
-    /** The service name kept alive under Consul service ID {@code id}, or null. */
-    String nameOf(String id) {
+    /** Which node of which service this keeper keeps alive under Consul service ID {@code id}, or null. */
+    IdHolder holderOf(String id) {
         Kept entry = kept.get(id);
-        return entry == null ? null : entry.registration.getName();
+        return entry == null ? null : entry.holder;
     }
 
     /** Ids this keeper keeps alive now. */

@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import io.microregistry.RegistryConfig;
 import org.kiwiproject.consul.Consul;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,11 @@ final class ConsulConnector {
     String describe() {
         String list = String.join(",", agents.stream().map(HostAndPort::toString).toList());
         return (https ? "https://" : "http://") + list;
+    }
+
+    /** The deadline of each agent call. */
+    Duration timeout() {
+        return config.timeout();
     }
 
     /** Whether an ACL token is configured. */

@@ -12,14 +12,13 @@ import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.RegistrationRules;
 import io.microregistry.backend.VersionGrouping;
 import org.kiwiproject.consul.Consul;
-import org.kiwiproject.consul.option.ImmutableQueryOptions;
-import org.kiwiproject.consul.option.QueryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +45,7 @@ final class ConsulRegistry implements Registry {
     private final ExecutorService clientThreads;
     private final Consul consul;
     private final CheckKeeper keeper;
+    private final AgentServices agentServices;
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
@@ -56,6 +56,7 @@ final class ConsulRegistry implements Registry {
         this.clientThreads = Executors.newCachedThreadPool(new DaemonThreads("consul-client"));
         this.consul = connector.open(clientThreads);
         this.keeper = new CheckKeeper(consul.agentClient(), connector.describe(), Backoff.DEFAULT);
+        this.agentServices = new AgentServices(consul, connector.timeout());
         LOG.info("opened Consul registry on agent {}", connector.describe());
     }
 
@@ -66,7 +67,8 @@ final class ConsulRegistry implements Registry {
         for (Node node : service.nodes()) {
             call("register service '" + service.name() + "' node '" + node.id() + "'", () -> {
                 String id = consulId(service.name(), node.id());
-                keeper.register(ServiceRecords.registration(service, node, options.ttl(), id), options.ttl());
+                keeper.register(ServiceRecords.registration(service, node, options.ttl(), id),
+                        new IdHolder(service.name(), node.id()), options.ttl());
                 return null;
             });
         }
@@ -88,51 +90,40 @@ final class ConsulRegistry implements Registry {
 
     /**
      * The Consul service ID for a node: its node id, as go-micro does, unless the agent holds
-     * that ID for another service name (Consul IDs are unique per agent, node ids only per
-     * service); then {@link ServiceRecords#qualifiedId}. A node keeps the ID it already has.
+     * that ID for another node or service name (Consul IDs are unique per agent, node ids only
+     * per service); then {@link ServiceRecords#qualifiedId}. A node keeps the ID it already has.
+     *
+     * <p>What this client keeps alive itself is known without asking the agent, so re-registering
+     * a node (and any node whose plain ID this client holds for another service) costs no lookup.
+     * Only an ID this client does not hold is looked up, plain and qualified ID in parallel.
      */
     private String consulId(String name, String nodeId) {
         String qualified = ServiceRecords.qualifiedId(name, nodeId);
-        if (name.equals(keeper.nameOf(nodeId))) {
+        IdHolder keptPlain = keeper.holderOf(nodeId);
+        if (keptPlain != null && keptPlain.is(name, nodeId)) {
             return nodeId;
         }
-        if (keeper.nameOf(qualified) != null) {
+        IdHolder keptQualified = keeper.holderOf(qualified);
+        if (keptQualified != null && keptQualified.is(name, nodeId)) {
             return qualified;
         }
-        org.kiwiproject.consul.model.health.Service plain = agentService(nodeId);
-        if (plain == null || name.equals(plain.getService()) && nodeId.equals(nodeIdOf(plain))) {
-            return agentService(qualified) != null ? qualified : nodeId;
+        if (keptPlain != null) {
+            // This client holds the plain ID for another node: the agent cannot tell us more.
+            return qualified;
+        }
+        Map<String, IdHolder> held = agentServices.holdersOf(nodeId, qualified);
+        IdHolder plain = held.get(nodeId);
+        if (plain == null || plain.is(name, nodeId)) {
+            // Free, or this very node (registered by an earlier client): keep a qualified ID it already has.
+            return held.containsKey(qualified) ? qualified : nodeId;
         }
         return qualified;
     }
 
-    /**
-     * The agent's service with Consul ID {@code id}, or null if it has none. Asks the service
-     * list with a filter rather than {@code /v1/agent/service/:id}, because the client reports
-     * every failure of the latter (unreachable, 403) as "not registered".
-     */
-    private org.kiwiproject.consul.model.health.Service agentService(String id) {
-        QueryOptions query;
-        if (id.indexOf('`') < 0) {
-            query = ImmutableQueryOptions.builder().filter("ID == `" + id + "`").build();
-        } else if (id.indexOf('"') < 0 && id.indexOf('\\') < 0) {
-            query = ImmutableQueryOptions.builder().filter("ID == \"" + id + "\"").build();
-        } else {
-            // Consul 1.8 filter strings have no escapes: ask for all and pick.
-            query = QueryOptions.BLANK;
-        }
-        return consul.agentClient().getServices(query).get(id);
-    }
-
-    private static String nodeIdOf(org.kiwiproject.consul.model.health.Service service) {
-        String tagged = GoMicroTags.decode(service.getTags(), "agent service " + service.getId()).nodeId();
-        return tagged == null ? service.getId() : tagged;
-    }
-
     /** Removes the agent service {@code id} if it is node {@code nodeId} of {@code name}; absent is fine. */
     private void removeFromAgent(String name, String nodeId, String id) {
-        org.kiwiproject.consul.model.health.Service current = agentService(id);
-        if (current == null || !name.equals(current.getService()) || !nodeId.equals(nodeIdOf(current))) {
+        IdHolder current = agentServices.holderOf(id);
+        if (current == null || !current.is(name, nodeId)) {
             return;
         }
         try {

@@ -154,6 +154,8 @@ final class ConsulWatch {
     private final class ServiceQuery {
         final String name;
         final BlockingQuery<List<ServiceHealth>> query;
+        /** Decodes answers, reusing the last answer's records. Only the query's thread uses it after baseline. */
+        final HealthDecoder decoder;
         /** The last view, by Consul node and service id. Only the query's thread touches it after baseline. */
         Map<String, Service> view = Map.of();
         /** The name left the catalog: end once the view is empty. Guarded by the watch. */
@@ -163,10 +165,11 @@ final class ConsulWatch {
             this.name = name;
             this.query = new BlockingQuery<>("Consul health of service '" + name + "' on " + agentName,
                     opts -> consul.healthClient().getHealthyServiceInstances(name, opts), backoff);
+            this.decoder = new HealthDecoder(name, warnings);
         }
 
         void baseline() {
-            view = ServiceRecords.passing(name, query.next(true), warnings);
+            view = decoder.decode(query.next(true));
         }
 
         void run() {
@@ -176,7 +179,7 @@ final class ConsulWatch {
                     if (answer == null) {
                         return;
                     }
-                    Map<String, Service> now = ServiceRecords.passing(name, answer, warnings);
+                    Map<String, Service> now = decoder.decode(answer);
                     List<WatchEvent> events = SnapshotDiff.diff(view, now);
                     view = now;
                     events.forEach(queue::offer);

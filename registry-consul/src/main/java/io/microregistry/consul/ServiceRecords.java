@@ -104,11 +104,16 @@ final class ServiceRecords {
         Map<String, Service> records = new LinkedHashMap<>();
         for (ServiceHealth entry : entries == null ? List.<ServiceHealth>of() : entries) {
             if (entry.getService() != null && name.equals(entry.getService().getService())) {
-                String consulNode = entry.getNode() == null ? "" : entry.getNode().getNode();
-                records.put(consulNode + '\u0000' + entry.getService().getId(), fromHealth(entry, warnings));
+                records.put(key(entry), fromHealth(entry, warnings));
             }
         }
         return records;
+    }
+
+    /** The key of a health entry in {@link #passing}: Consul node and service id. */
+    static String key(ServiceHealth entry) {
+        String consulNode = entry.getNode() == null ? "" : entry.getNode().getNode();
+        return consulNode + '\u0000' + entry.getService().getId();
     }
 
     /** The record of one health entry: a {@link Service} holding its one node. */
