@@ -151,12 +151,27 @@ final class MarkdownReport {
         if (results.isEmpty()) {
             return;
         }
+        PropagationRun.Result first = results.get(0);
         md.append("## Propagation\n\n")
-                .append("One client registers a node (one at a time, after 20 unmeasured); time from just before the ")
-                .append("register call until a watcher on a second client receives the event and, in a separate pass ")
-                .append("on fresh clients, until a second client's `CachingRegistry` serves the node (read in a loop ")
-                .append("that yields between reads). Raw: the backend's own client writes the ")
-                .append("same record the same way and watches with its own mechanism. p50 / p99 in ms.\n\n");
+                .append("One client registers a node, one registration at a time; another client must see it. Three ")
+                .append("sides, each in its own pass on fresh clients: a registry `Watcher` on a second client, a ")
+                .append("second client's `CachingRegistry` serving the node, and (where the backend has one) its own ")
+                .append("raw client writing the same record the same way and watching with its own mechanism.\n\n")
+                .append("**Measured interval (the same for every side):** from just before the register call until ")
+                .append("the measuring thread first observes the node, checking in one loop shared by all sides: check, ")
+                .append("else park ").append(first.pollMicros()).append(" µs (`LockSupport.parkNanos`) and check again. ")
+                .append("For the watcher and the raw client the check is whether the watch's thread has recorded the ")
+                .append("node's id; for the cache it is one `getService` on the cache. No side spins.\n\n")
+                .append("**Warm-up and order:** every pass starts with ").append(first.warmup())
+                .append(" unmeasured registrations, then makes its measured ones; the passes run in ")
+                .append(first.rounds()).append(first.rounds() == 1 ? " round" : " rounds")
+                .append(" (even rounds watcher, cache, raw; odd rounds the reverse), and each side's samples are ")
+                .append("pooled over the rounds, so no side is always measured first (cold) or last (warm).\n\n")
+                .append("**Cache:** the cache pass uses `CacheOptions` with `unknownRecheck` = ")
+                .append(first.unknownRecheck().toMillis()).append(" ms (default 1 s) and its first lookup comes ")
+                .append("after its first warm-up registration, so the cache follows the service by its watch before ")
+                .append("any measured registration; no sample waits for an unknown-service re-read.\n\n")
+                .append("Samples are per side; p50 / p99 in ms.\n\n");
         md.append("| backend | samples | watcher p50 / p99 | cache p50 / p99 | raw p50 / p99 | raw client |\n")
                 .append("|---|---|---|---|---|---|\n");
         for (PropagationRun.Result r : results) {
@@ -173,7 +188,9 @@ final class MarkdownReport {
         }
         md.append("## Registration throughput\n\n")
                 .append("Registrations one after another on one client (one-node records of one service, TTL 60 s), ")
-                .append("after a warm-up; two rounds, registry and raw client taking turns to go first, fresh clients each round. ")
+                .append("two rounds, registry and raw client taking turns to go first; in every round each side opens fresh ")
+                .append("clients and makes ").append(results.get(0).warmup())
+                .append(" unmeasured registrations (of another service) before its measured ones. ")
                 .append("Registrations per second, mean of the rounds (each round in brackets).\n\n");
         md.append("| backend | registrations | registry | raw | registry / raw |\n|---|---|---|---|---|\n");
         for (ThroughputRun.Result r : results) {

@@ -10,16 +10,21 @@ import java.util.Map;
 
 /**
  * Registration throughput: {@code count} registrations, one after the other on one client, of
- * one-node records of one service; the raw client writes the same records the same way. Two
- * rounds, registry and raw taking turns to go first, each after a warm-up of its own; fresh clients
- * per round.
+ * one-node records of one service; the raw client writes the same records the same way. Several
+ * rounds, registry and raw taking turns to go first; in every round each side opens fresh clients
+ * and makes {@code warmup} unmeasured registrations (of another service) before its measured ones,
+ * so neither side is measured on colder code than the other.
  */
 final class ThroughputRun {
 
     private static final Duration TTL = Duration.ofSeconds(60);
 
-    /** Registrations per second of each round; raw arrays are empty where there is no raw client. */
-    record Result(String backend, int count, double[] registry, double[] raw, String rawDescription) {
+    /**
+     * Registrations per second of each round; raw arrays are empty where there is no raw client.
+     *
+     * @param warmup unmeasured registrations before each side's measured ones, in every round
+     */
+    record Result(String backend, int count, double[] registry, double[] raw, String rawDescription, int warmup) {
         double registryMean() {
             return mean(registry);
         }
@@ -55,7 +60,7 @@ final class ThroughputRun {
             }
             hasRaw = !Double.isNaN(raw[round]);
         }
-        return new Result(backend.name(), count, ours, hasRaw ? raw : new double[0], backend.rawDescription());
+        return new Result(backend.name(), count, ours, hasRaw ? raw : new double[0], backend.rawDescription(), warmup);
     }
 
     private static double registryRound(BackendUnderTest backend, int round, int warmup, int count) {
