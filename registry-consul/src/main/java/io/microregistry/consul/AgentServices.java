@@ -62,11 +62,18 @@ final class AgentServices {
                 pending.put(id, ask(id));
             }
         }
-        for (String id : ids) {
-            IdHolder holder = pending.containsKey(id) ? await(pending.get(id)) : filtered(id);
-            if (holder != null) {
-                holders.put(id, holder);
+        try {
+            for (String id : ids) {
+                IdHolder holder = pending.containsKey(id) ? await(pending.get(id)) : filtered(id);
+                if (holder != null) {
+                    holders.put(id, holder);
+                }
             }
+        } catch (RuntimeException e) {
+            // Nobody will read the other answers: drop them. The HTTP calls themselves cannot be
+            // cancelled through the client's callback API; its read timeout ends them.
+            pending.values().forEach(answer -> answer.cancel(true));
+            throw e;
         }
         return holders;
     }

@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * until it is deregistered, abandoned or the keeper is closed.
  *
  * <p>Thread-safe. Every write for one service id (register, pass, re-register, deregister) is
- * serialised on that id, so a keep-alive never writes an older registration over a newer one.
+ * serialised on that id, so a keep-alive never writes an older registration over a newer one
+ * (ids share {@link IdLocks} stripes, so memory stays bounded however many ids come and go).
+ * After {@link #shutdown()} nothing is kept alive any more: a registration that lands after it
+ * is the caller's to take back (see {@code ConsulRegistry.register}).
  */
 final class CheckKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(CheckKeeper.class);
@@ -35,7 +38,7 @@ final class CheckKeeper {
     private final Backoff backoff;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final IdLocks locks = new IdLocks();
 
     CheckKeeper(AgentClient agent, String agentName, Backoff backoff) {
         this.agent = agent;
@@ -143,7 +146,7 @@ final class CheckKeeper {
     }
 
     private Object lock(String id) {
-        return locks.computeIfAbsent(id, k -> new Object());
+        return locks.of(id);
     }
 
     private void schedule(String id, Kept entry, Duration delay) {

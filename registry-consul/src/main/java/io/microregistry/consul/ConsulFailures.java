@@ -42,10 +42,35 @@ final class ConsulFailures {
         return status == 401 || status == 403;
     }
 
-    /** The library exception for {@code failure} while doing {@code action} ("register service 'x'"). */
-    RegistryException translate(String action, RuntimeException failure) {
+    /**
+     * Whether {@code failure} came from talking to the agent: the Consul client's
+     * {@link ConsulException} (it wraps the HTTP and I/O failures), or an I/O failure anywhere in
+     * the chain. Anything else (our own bugs, {@link IllegalStateException},
+     * {@link IllegalArgumentException}, a rejected task during shutdown) is not backend trouble.
+     */
+    static boolean isBackendFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConsulException || t instanceof IOException || t instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The library exception for {@code failure} while doing {@code action} ("register service 'x'"),
+     * or {@code failure} itself, unchanged, if it is not backend trouble (see {@link #isBackendFailure}):
+     * translating those would hide bugs and the {@link IllegalStateException} of a call racing close.
+     */
+    RuntimeException translate(String action, RuntimeException failure) {
         if (failure instanceof RegistryException known) {
             return known;
+        }
+        if (!isBackendFailure(failure)) {
+            return failure;
         }
         int status = status(failure);
         String detail = detail(failure);

@@ -69,6 +69,13 @@ final class ConsulRegistry implements Registry {
                 String id = consulId(service.name(), node.id());
                 keeper.register(ServiceRecords.registration(service, node, options.ttl(), id),
                         new IdHolder(service.name(), node.id()), options.ttl());
+                if (closed.get()) {
+                    // close() ran meanwhile and may have missed this node (its keeper may already be
+                    // shut down, so nothing keeps it alive): take it back rather than leave it to its TTL.
+                    withdrawAfterClose(id);
+                    throw new IllegalStateException("this Consul registry was closed while registering service '"
+                            + service.name() + "' node '" + node.id() + "'; the node was deregistered again");
+                }
                 return null;
             });
         }
@@ -118,6 +125,18 @@ final class ConsulRegistry implements Registry {
             return held.containsKey(qualified) ? qualified : nodeId;
         }
         return qualified;
+    }
+
+    /** Best-effort removal of a node written while close() ran; close() may be removing it too. */
+    private void withdrawAfterClose(String id) {
+        try {
+            keeper.deregister(id, () -> consul.agentClient().deregister(id));
+        } catch (RuntimeException e) {
+            if (ConsulFailures.status(e) != 404) {
+                LOG.warn("could not deregister node '{}' registered while closing, from Consul agent {} ({}); "
+                        + "it expires with its TTL", id, connector.describe(), e.getMessage());
+            }
+        }
     }
 
     /** Removes the agent service {@code id} if it is node {@code nodeId} of {@code name}; absent is fine. */
@@ -187,17 +206,7 @@ final class ConsulRegistry implements Registry {
         }
         List<ConsulWatch> open = List.copyOf(watches);
         open.forEach(ConsulWatch::stop);
-        for (String id : keeper.ids()) {
-            try {
-                keeper.deregister(id, () -> consul.agentClient().deregister(id));
-            } catch (RuntimeException e) {
-                if (ConsulFailures.status(e) == 404) {
-                    continue; // already gone (agent restarted, reaped, or removed by another client)
-                }
-                LOG.warn("could not deregister node '{}' from Consul agent {} on close ({}); it expires with its TTL",
-                        id, connector.describe(), e.getMessage());
-            }
-        }
+        deregisterOwn();
         keeper.shutdown();
         consul.destroy();
         try {
@@ -211,6 +220,35 @@ final class ConsulRegistry implements Registry {
         LOG.info("closed Consul registry on agent {}", connector.describe());
     }
 
+    /**
+     * Deregisters this client's nodes, one agent call each. Once the agent could not be reached
+     * (no answer within the timeout, refused) the rest are not tried: each would wait out the
+     * same timeout, and close would take the number of nodes times the timeout. They expire by TTL.
+     */
+    private void deregisterOwn() {
+        List<String> ids = keeper.ids();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            try {
+                keeper.deregister(id, () -> consul.agentClient().deregister(id));
+            } catch (RuntimeException e) {
+                int status = ConsulFailures.status(e);
+                if (status == 404) {
+                    continue; // already gone (agent restarted, reaped, or removed by another client)
+                }
+                if (status < 0) {
+                    int left = ids.size() - i;
+                    keeper.abandonAll();
+                    LOG.warn("Consul agent {} could not be reached on close ({}); {} node(s) of this client were "
+                            + "not deregistered and expire with their TTL", connector.describe(), e.getMessage(), left);
+                    return;
+                }
+                LOG.warn("could not deregister node '{}' from Consul agent {} on close ({}); it expires with its TTL",
+                        id, connector.describe(), e.getMessage());
+            }
+        }
+    }
+
     private void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this Consul registry is closed");
@@ -221,6 +259,14 @@ final class ConsulRegistry implements Registry {
         try {
             return body.get();
         } catch (RuntimeException e) {
+            if (closed.get() && !(e instanceof IllegalStateException)) {
+                // The call raced close(), which tore the client down under it: that is the contract's
+                // "closed", not backend trouble.
+                IllegalStateException racing = new IllegalStateException("this Consul registry was closed during: "
+                        + action);
+                racing.initCause(e);
+                throw racing;
+            }
             throw failures.translate(action, e);
         }
     }

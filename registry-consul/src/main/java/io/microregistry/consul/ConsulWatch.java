@@ -33,7 +33,12 @@ import java.util.function.Consumer;
  * events with {@link SnapshotDiff}.
  *
  * <p>The watch owns its own Consul client, so {@link #stop()} cancels every query in flight at
- * once instead of waiting out Consul's wait time.
+ * once instead of waiting out Consul's wait time. The price: each watch holds one thread and one
+ * agent HTTP connection per blocking query (a single-service watch one, an all-services watch one
+ * per service plus one for the catalog), and Consul refuses more than
+ * {@code limits.http_max_conns_per_client} (default 200) connections from one IP, keep-alive
+ * passes included. Sharing one client across watches needs per-call cancellation the
+ * consul-client API does not expose; not done yet.
  *
  * <p>Thread-safe. {@link #establish()} is called once, by the thread that opens the watch.
  */

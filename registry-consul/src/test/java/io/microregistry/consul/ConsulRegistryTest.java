@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -171,6 +173,69 @@ class ConsulRegistryTest {
             assertThat(reader.getService("closing")).isEmpty();
         }
         assertThatThrownBy(() -> owner.getService("closing")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void registerRacingCloseEitherLandsBeforeCloseOrIsTakenBackWithIllegalState() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            String name = "racing-" + round;
+            Registry owner = client();
+            AtomicInteger registered = new AtomicInteger();
+            AtomicReference<RuntimeException> failure = new AtomicReference<>();
+            Thread registrant = new Thread(() -> {
+                try {
+                    for (int i = 0; ; i++) {
+                        owner.register(Service.builder(name).node("race-" + i, "127.0.0.1:1").build());
+                        registered.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                }
+            });
+            registrant.start();
+            int before = 3 + round;
+            await().atMost(BOUND).until(() -> registered.get() >= before);
+            owner.close();
+            registrant.join(BOUND.toMillis());
+            assertThat(registrant.isAlive()).isFalse();
+
+            assertThat(failure.get()).as("round " + round).isInstanceOf(IllegalStateException.class);
+            assertThat(agentServicesNamed(name)).as("round %d: nodes left on the agent after close", round)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void closeWithAHungAgentWaitsOutOneTimeoutNotOnePerNode() throws Exception {
+        try (FreezableProxy proxy = new FreezableProxy(agent.httpAddress())) {
+            Registry owner = new ConsulRegistryProvider().open(RegistryConfig.of(proxy.address())
+                    .withTimeout(Duration.ofSeconds(1)));
+            for (int i = 0; i < 8; i++) {
+                owner.register(Service.builder("hung-close").node("hung-" + i, "127.0.0.1:1").build(),
+                        RegisterOptions.ttl(Duration.ofSeconds(3)));
+            }
+            proxy.freeze();
+            long start = System.nanoTime();
+            owner.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            // One deregistration times out (1 s), then the keeper and client threads get at most 2 s each.
+            assertThat(took).isLessThan(Duration.ofSeconds(6));
+            assertThatThrownBy(() -> owner.getService("hung-close")).isInstanceOf(IllegalStateException.class);
+        }
+        try (Registry reader = client()) {
+            await().atMost(Duration.ofSeconds(3).plus(BOUND)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> reader.getService("hung-close").isEmpty());
+        }
+    }
+
+    private List<String> agentServicesNamed(String name) {
+        Consul raw = Consul.builder().withUrl("http://" + agent.httpAddress()).build();
+        try {
+            return raw.agentClient().getServices().values().stream()
+                    .filter(s -> s.getService().equals(name)).map(s -> s.getId()).toList();
+        } finally {
+            raw.destroy();
+        }
     }
 
     @Test

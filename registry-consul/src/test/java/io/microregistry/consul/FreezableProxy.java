@@ -1,0 +1,82 @@
+package io.microregistry.consul;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder in front of a real agent that can be frozen: once frozen it keeps accepting
+ * and keeps connections open but drops every byte the client sends, so each call hangs until
+ * the client's own timeout, as with a hung agent. For tests; daemon threads, closed by close().
+ */
+final class FreezableProxy implements AutoCloseable {
+    private final ServerSocket server;
+    private final String target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean frozen;
+
+    FreezableProxy(String targetHostPort) throws IOException {
+        this.target = targetHostPort;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        daemon(this::acceptLoop, "proxy-accept");
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    void freeze() {
+        frozen = true;
+    }
+
+    private void acceptLoop() {
+        try {
+            while (true) {
+                Socket client = server.accept();
+                int colon = target.lastIndexOf(':');
+                Socket upstream = new Socket(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+                sockets.add(client);
+                sockets.add(upstream);
+                daemon(() -> pump(client, upstream, true), "proxy-up");
+                daemon(() -> pump(upstream, client, false), "proxy-down");
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private void pump(Socket from, Socket to, boolean request) {
+        byte[] buffer = new byte[8192];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (request && frozen) {
+                    continue; // the hung agent never sees the request
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private static void daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
