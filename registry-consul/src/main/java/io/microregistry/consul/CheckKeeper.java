@@ -2,6 +2,7 @@ package io.microregistry.consul;
 
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.KeyLocks;
 import org.kiwiproject.consul.AgentClient;
 import org.kiwiproject.consul.NotRegisteredException;
 import org.kiwiproject.consul.model.agent.Registration;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. Every write for one service id (register, pass, re-register, deregister) is
  * serialised on that id, so a keep-alive never writes an older registration over a newer one
- * (ids share {@link IdLocks} stripes, so memory stays bounded however many ids come and go).
+ * (ids share {@link KeyLocks} stripes, so memory stays bounded however many ids come and go).
  * After {@link #shutdown()} nothing is kept alive any more: a registration that lands after it
  * is the caller's to take back (see {@code ConsulRegistry.register}).
  */
@@ -38,7 +39,7 @@ final class CheckKeeper {
     private final Backoff backoff;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
-    private final IdLocks locks = new IdLocks();
+    private final KeyLocks locks = new KeyLocks();
 
     CheckKeeper(AgentClient agent, String agentName, Backoff backoff) {
         this.agent = agent;

@@ -1,10 +1,14 @@
 package io.microregistry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.microregistry.Service;
 import io.microregistry.backend.KeySegment;
+import io.microregistry.backend.RecordDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The key layout of go-micro's etcd registry: {@code /micro/registry/<service>/<nodeId>}.
@@ -58,5 +62,10 @@ final class EtcdKeys {
 
     static String text(ByteSequence key) {
         return key.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The one-node record stored in {@code kv}, or empty (warned once per key) if it is not one. */
+    static Optional<Service> record(RecordDecoder decoder, KeyValue kv) {
+        return decoder.decodeOneNode(text(kv.getKey()), kv.getValue().getBytes());
     }
 }

@@ -12,6 +12,7 @@ import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistrationRules;
 import io.microregistry.backend.ServiceJson;
 import io.microregistry.backend.VersionGrouping;
@@ -75,7 +76,7 @@ final class EtcdRegistry implements Registry {
      * and a registration comes back sooner once it is up.
      */
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-    private final RecordDecoder decoder = new RecordDecoder();
+    private final RecordDecoder decoder = new RecordDecoder("etcd key");
 
     /** Serialises register, deregister and shutdown; guards the two maps below. */
     private final Object registrations = new Object();
@@ -184,7 +185,7 @@ final class EtcdRegistry implements Registry {
         List<Service> records = new ArrayList<>();
         for (String prefix : EtcdKeys.service(name)) {
             for (KeyValue kv : calls.getPrefix(prefix, "look up " + name).getKvs()) {
-                decoder.decode(kv).filter(record -> record.name().equals(name)).ifPresent(records::add);
+                EtcdKeys.record(decoder, kv).filter(record -> record.name().equals(name)).ifPresent(records::add);
             }
         }
         return VersionGrouping.group(records);
@@ -195,7 +196,7 @@ final class EtcdRegistry implements Registry {
         checkOpen();
         List<Service> records = new ArrayList<>();
         for (KeyValue kv : calls.getPrefix(EtcdKeys.ROOT, "list services").getKvs()) {
-            decoder.decode(kv).ifPresent(records::add);
+            EtcdKeys.record(decoder, kv).ifPresent(records::add);
         }
         return VersionGrouping.group(records);
     }
@@ -266,7 +267,7 @@ final class EtcdRegistry implements Registry {
             return;
         }
         for (KeyValue kv : calls.getPrefix(key, action).getKvs()) {
-            if (EtcdKeys.text(kv.getKey()).equals(key) && decoder.decode(kv)
+            if (EtcdKeys.text(kv.getKey()).equals(key) && EtcdKeys.record(decoder, kv)
                     .filter(r -> r.name().equals(serviceName) && r.nodes().get(0).id().equals(nodeId)).isPresent()) {
                 calls.deleteIfUnchanged(key, kv.getModRevision(), action);
             }

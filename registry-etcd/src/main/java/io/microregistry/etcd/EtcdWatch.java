@@ -11,6 +11,7 @@ import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.SnapshotDiff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,7 +204,7 @@ final class EtcdWatch {
                 String key = EtcdKeys.text(kv.getKey());
                 switch (event.getEventType()) {
                     case PUT -> {
-                        Optional<Service> record = decoder.decode(kv);
+                        Optional<Service> record = EtcdKeys.record(decoder, kv);
                         Service old = record.isPresent() ? known.put(key, record.get()) : known.remove(key);
                         emit(old, record.orElse(null));
                     }
@@ -345,7 +346,7 @@ final class EtcdWatch {
     private Map<String, Service> view(GetResponse response) {
         Map<String, Service> view = new HashMap<>();
         for (KeyValue kv : response.getKvs()) {
-            decoder.decode(kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
+            EtcdKeys.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
         }
         return view;
     }

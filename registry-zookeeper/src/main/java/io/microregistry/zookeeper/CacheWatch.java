@@ -6,6 +6,7 @@ import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.SnapshotDiff;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;

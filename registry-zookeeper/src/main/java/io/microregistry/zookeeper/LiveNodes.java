@@ -2,6 +2,7 @@ package io.microregistry.zookeeper;
 
 import io.microregistry.RegistryException;
 import io.microregistry.backend.Backoff;
+import io.microregistry.backend.KeyLocks;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * a CREATE: the znode's owner changed). A failed re-creation is retried
  * with {@link Backoff} until it succeeds or the client closes.
  *
- * <p>Thread-safe: writers of one path are serialised by {@link PathLocks}; the reconcile
+ * <p>Thread-safe: writers of one path are serialised by {@link KeyLocks}; the reconcile
  * loop runs on the client's scheduler.
  */
 final class LiveNodes {
@@ -42,7 +43,7 @@ final class LiveNodes {
     }
 
     private final Session session;
-    private final PathLocks locks;
+    private final KeyLocks locks;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Entry> nodes = new ConcurrentHashMap<>();
     private final Object reconcileLock = new Object();
@@ -50,7 +51,7 @@ final class LiveNodes {
     private volatile boolean stopped;
     private volatile boolean rootEnsured;
 
-    LiveNodes(Session session, PathLocks locks, ScheduledExecutorService scheduler) {
+    LiveNodes(Session session, KeyLocks locks, ScheduledExecutorService scheduler) {
         this.session = session;
         this.locks = locks;
         this.scheduler = scheduler;
@@ -67,7 +68,7 @@ final class LiveNodes {
 
     /**
      * Writes {@code data} at {@code path} as an ephemeral znode of this session and keeps it
-     * alive. Caller holds {@link PathLocks#of(String) the path's lock}.
+     * alive. Caller holds {@link KeyLocks#of(String) the path's lock}.
      */
     void put(String path, byte[] data) throws Exception {
         long written = write(path, data);

@@ -7,6 +7,8 @@ import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.KeyLocks;
+import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistrationRules;
 import io.microregistry.backend.ServiceJson;
 import io.microregistry.backend.VersionGrouping;
@@ -56,8 +58,8 @@ final class ZookeeperRegistry implements Registry {
     private final ConnectSettings settings;
     private final AccessPolicy access;
     private final ScheduledExecutorService scheduler;
-    private final PathLocks locks = new PathLocks();
-    private final RecordDecoder decoder = new RecordDecoder();
+    private final KeyLocks locks = new KeyLocks();
+    private final RecordDecoder decoder = new RecordDecoder("ZooKeeper znode");
     /**
      * Sessions by TTL in whole seconds; the default TTL's session exists from the start.
      * Changed only under {@link #lifecycle}.

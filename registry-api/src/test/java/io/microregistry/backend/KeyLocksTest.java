@@ -1,4 +1,4 @@
-package io.microregistry.consul;
+package io.microregistry.backend;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,16 +8,16 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class IdLocksTest {
+class KeyLocksTest {
 
     @Test
-    void anyNumberOfIdsShareABoundedSetOfMonitors() {
-        IdLocks locks = new IdLocks();
+    void anyNumberOfKeysShareABoundedSetOfMonitors() {
+        KeyLocks locks = new KeyLocks();
         Set<Object> monitors = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < 100_000; i++) {
             monitors.add(locks.of("node-" + i + "@svc"));
         }
-        assertThat(monitors).hasSizeLessThanOrEqualTo(IdLocks.STRIPES);
+        assertThat(monitors).hasSizeLessThanOrEqualTo(KeyLocks.STRIPES);
         assertThat(locks.of("n1")).isSameAs(locks.of(new String("n1")));
     }
 }
