@@ -27,28 +27,29 @@ public final class VersionGrouping {
     public static List<Service> group(Collection<Service> records) {
         record Key(String name, String version) {
         }
-        Map<Key, TreeMap<String, Node>> nodes = new TreeMap<>(
-                Comparator.comparing(Key::name).thenComparing(Key::version));
-        Map<Key, Service> template = new TreeMap<>(Comparator.comparing(Key::name).thenComparing(Key::version));
-        Map<Key, String> templateNode = new TreeMap<>(Comparator.comparing(Key::name).thenComparing(Key::version));
+        final class Group {
+            final TreeMap<String, Node> nodes = new TreeMap<>();
+            /** The record whose node id is smallest: the source of the group's metadata and endpoints. */
+            Service template;
+            String templateNode;
+        }
+        Map<Key, Group> groups = new TreeMap<>(Comparator.comparing(Key::name).thenComparing(Key::version));
         for (Service record : records) {
-            Key key = new Key(record.name(), record.version());
-            TreeMap<String, Node> group = nodes.computeIfAbsent(key, k -> new TreeMap<>());
+            Group group = groups.computeIfAbsent(new Key(record.name(), record.version()), k -> new Group());
             for (Node node : record.nodes()) {
-                group.put(node.id(), node);
-                String current = templateNode.get(key);
-                if (current == null || node.id().compareTo(current) <= 0) {
-                    templateNode.put(key, node.id());
-                    template.put(key, record);
+                group.nodes.put(node.id(), node);
+                if (group.templateNode == null || node.id().compareTo(group.templateNode) <= 0) {
+                    group.templateNode = node.id();
+                    group.template = record;
                 }
             }
         }
-        List<Service> services = new ArrayList<>(nodes.size());
-        nodes.forEach((key, group) -> {
-            if (!group.isEmpty()) {
-                services.add(template.get(key).withNodes(new ArrayList<>(group.values())));
+        List<Service> services = new ArrayList<>(groups.size());
+        for (Group group : groups.values()) {
+            if (!group.nodes.isEmpty()) {
+                services.add(group.template.withNodes(new ArrayList<>(group.nodes.values())));
             }
-        });
+        }
         return List.copyOf(services);
     }
 }
