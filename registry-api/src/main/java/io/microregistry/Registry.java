@@ -69,6 +69,26 @@ public interface Registry extends AutoCloseable {
      */
     Watcher watch(WatchOptions options);
 
+    /**
+     * Follows changes by push. Returns once the subscription is established: the listener is
+     * then called with the current view ({@link WatchListener#onSnapshot}) and afterwards with
+     * every change committed after this method returned, per node, in the order the backend
+     * applied it, on the client's own threads (see {@link WatchListener} for threading and
+     * slow listeners). The subscription survives backend outages, resynchronises on its own
+     * and reports its health ({@link Subscription#status()}, {@link WatchListener#onStatus});
+     * it ends when closed or when this client closes.
+     *
+     * <p>The default implementation pumps a {@link #watch(WatchOptions) watcher} on a thread
+     * of its own; backends built on the shared core share one backend subscription per prefix
+     * between all subscribers of a client instead.
+     *
+     * @throws IllegalArgumentException if an argument is null or the filter breaks a rule
+     * @throws RegistryException        if the backend could not establish the watch
+     */
+    default Subscription subscribe(WatchOptions options, WatchListener listener) {
+        return WatcherSubscription.open(this, options, listener);
+    }
+
     /** {@link #watch(WatchOptions)} over every service. */
     default Watcher watch() {
         return watch(WatchOptions.all());
