@@ -38,6 +38,16 @@ public interface Watcher extends AutoCloseable {
     /** Whether {@link #stop()} has been called or the owning registry closed. */
     boolean isStopped();
 
+    /**
+     * Whether this watcher is following the backend ({@link WatchStatus.State#CURRENT}), re-reading
+     * it after a break ({@link WatchStatus.State#RESYNCING}), or unable to follow it
+     * ({@link WatchStatus.State#STALE}, with the cause). Non-blocking. The default, for watchers
+     * that cannot tell, always answers CURRENT; every backend of this project overrides it.
+     */
+    default WatchStatus status() {
+        return WatchStatus.current();
+    }
+
     /** Same as {@link #stop()}. */
     @Override
     default void close() {
