@@ -40,7 +40,11 @@ final class BackendErrors {
                 || e instanceof KeeperException.OperationTimeoutException
                 || e instanceof KeeperException.RequestTimeoutException) {
             return new RegistryUnavailableException("could not " + action + where
-                    + ": ZooKeeper did not answer in time (" + e.getMessage() + ")", e);
+                    + ": ZooKeeper did not answer in time (" + ((KeeperException) e).code() + ")", e);
+        }
+        if (e instanceof KeeperException keeper) {
+            return new RegistryException("could not " + action + where + ": ZooKeeper answered " + keeper.code()
+                    + " for " + path(e), e);
         }
         return new RegistryException("could not " + action + where + ": " + e.getMessage(), e);
     }

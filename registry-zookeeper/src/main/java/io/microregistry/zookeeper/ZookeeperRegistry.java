@@ -132,9 +132,11 @@ final class ZookeeperRegistry implements Registry {
                     }
                 }
             }
-        } catch (IllegalStateException closedMeanwhile) {
-            throw closedMeanwhile;
         } catch (Exception e) {
+            if (closed) {
+                // close() ran meanwhile: it deregisters whatever this call wrote.
+                throw new IllegalStateException("registry is closed", e);
+            }
             String failedId = written.size() < service.nodes().size() ? service.nodes().get(written.size()).id() : "";
             RegistryException failure = BackendErrors.translate(e, "register " + service.name() + "/" + failedId,
                     settings);

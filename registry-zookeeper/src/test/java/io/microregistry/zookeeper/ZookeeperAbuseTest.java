@@ -85,6 +85,8 @@ class ZookeeperAbuseTest {
                     .hasSizeLessThanOrEqualTo(ZookeeperRegistry.TTL_CLASSES.length);
             long clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                     .filter(n -> n.startsWith("micro-registry-zk")).count();
+            org.slf4j.LoggerFactory.getLogger(ZookeeperAbuseTest.class).info(
+                    "MEASURED 100 distinct TTLs: {} sessions, {} client threads", sessions.size(), clientThreads);
             assertThat(clientThreads).as("threads of the client").isLessThanOrEqualTo(
                     3L * ZookeeperRegistry.TTL_CLASSES.length + 3);
             // Each node lives in a session whose timeout is at most its TTL.
