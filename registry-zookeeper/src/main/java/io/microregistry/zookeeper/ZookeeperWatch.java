@@ -85,6 +85,13 @@ final class ZookeeperWatch implements Watcher {
     private final Map<String, Map<String, Service>> known = new HashMap<>();
     /** The session the persistent watch was added in. Watch thread only. */
     private long watchedSession;
+    /**
+     * Trust per directory (see {@link DirectoryTrust}), so a notification costs one read, not
+     * two. Safe to keep: a trusted directory's ACL can only be changed by our own identity,
+     * and an untrusted one never becomes trusted (its ACL version stays above 0). Dropped when
+     * the directory is created or deleted, and at every full re-read. Watch thread only.
+     */
+    private final Map<String, Boolean> trustedDirectories = new HashMap<>();
     /** Whether the first read, the starting view, is done. Watch thread only. */
     private boolean baselined;
     /** Re-reads failed in a row. Watch thread only. */
@@ -259,6 +266,7 @@ final class ZookeeperWatch implements Watcher {
                     .addWatch(root, notifications, AddWatchMode.PERSISTENT_RECURSIVE);
             watchedSession = sessionId;
         }
+        trustedDirectories.clear();
         Map<String, Map<String, Service>> fresh = readAll();
         if (!baselined) {
             // The view the watch starts from: only changes after it are events.
@@ -282,6 +290,7 @@ final class ZookeeperWatch implements Watcher {
             switch (ZookeeperPaths.depth(path)) {
                 case 2 -> deliver(path, type == EventType.NodeDeleted ? Map.of() : read(path));
                 case 1, 0 -> {
+                    trustedDirectories.remove(path);
                     if (type == EventType.NodeDeleted) {
                         // Children are deleted (and reported) first; this only catches up.
                         String prefix = path + "/";
@@ -348,7 +357,7 @@ final class ZookeeperWatch implements Watcher {
             } catch (KeeperException.NoNodeException e) {
                 continue;
             }
-            boolean trusted = children.isEmpty() || trust.trusts(client, dir);
+            boolean trusted = children.isEmpty() || trusts(dir);
             for (String child : children) {
                 String path = dir + "/" + child;
                 if (!trusted) {
@@ -367,11 +376,23 @@ final class ZookeeperWatch implements Watcher {
     /** The records of one node znode now; empty if it is gone or its directory is not trusted. */
     private Map<String, Service> read(String path) throws Exception {
         String dir = path.substring(0, path.lastIndexOf('/'));
-        if (!trust.trusts(client, dir)) {
+        if (!trusts(dir)) {
             trust.skipped(path);
             return Map.of();
         }
         return readData(path);
+    }
+
+    private boolean trusts(String dir) throws Exception {
+        if (!trust.enabled()) {
+            return true;
+        }
+        Boolean known = trustedDirectories.get(dir);
+        if (known == null) {
+            known = trust.trusts(client, dir);
+            trustedDirectories.put(dir, known);
+        }
+        return known;
     }
 
     private Map<String, Service> readData(String path) throws Exception {
