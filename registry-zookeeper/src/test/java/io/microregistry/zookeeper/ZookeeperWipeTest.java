@@ -93,6 +93,35 @@ class ZookeeperWipeTest {
     }
 
     @Test
+    void repeatedWipesNeverLeaveAWatcherBehind() throws Exception {
+        String name = "rewiped";
+        try (Registry writer = fixture.newClient(); Registry reader = fixture.newClient()) {
+            for (int i = 0; i < 40; i++) {
+                writer.register(Service.builder("filler").version("1").node("f", "10.0.0.9:" + (i + 1)).build());
+            }
+            writer.register(node(name, "10.0.0.1:1"), RegisterOptions.ttl(Duration.ofSeconds(2)));
+            Watcher one = reader.watch(WatchOptions.service(name));
+            Watcher all = reader.watch(WatchOptions.all());
+            Map<String, Service> viewOne = new HashMap<>(Map.of("n1", node(name, "10.0.0.1:1")));
+            Map<String, Service> viewAll = new HashMap<>(viewOne);
+            for (int wipe = 1; wipe <= 4; wipe++) {
+                fixture.server().restartWiped();
+                Service now = node(name, "10.0.0.1:" + (wipe + 1));
+                // Written as soon as the server takes it: the first write after the wipe, or close to it.
+                await().atMost(BOUND).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() ->
+                        writer.register(now, RegisterOptions.ttl(Duration.ofSeconds(2))));
+                await().atMost(BOUND).until(() -> {
+                    drain(one, viewOne);
+                    drain(all, viewAll);
+                    return now.equals(viewOne.get("n1")) && now.equals(viewAll.get("n1"));
+                });
+                await().atMost(BOUND).until(() -> one.status().isCurrent() && all.status().isCurrent());
+                assertThat(reader.getService(name)).containsExactly(now);
+            }
+        }
+    }
+
+    @Test
     void aWatcherThatCannotFollowTheServerSaysSoAndRecovers() throws Exception {
         String name = "outage";
         try (Registry writer = fixture.newClient(); Registry reader = fixture.newClient()) {
