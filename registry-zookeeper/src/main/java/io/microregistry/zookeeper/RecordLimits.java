@@ -37,9 +37,10 @@ final class RecordLimits {
             byte[] data;
             try {
                 data = ServiceJson.encode(service.withNode(node));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                // A Value tree nested thousands deep overflows the encoder's stack.
                 throw new IllegalArgumentException("service '" + service.name() + "', node '" + node.id()
-                        + "': cannot be encoded as a go-micro JSON record (" + e.getMessage() + ")", e);
+                        + "': cannot be encoded as a go-micro JSON record (endpoint values nested too deep?)", e);
             }
             int size = data.length + ZookeeperPaths.node(service.name(), node.id()).getBytes(StandardCharsets.UTF_8).length;
             if (size > MAX_RECORD_BYTES) {

@@ -71,6 +71,25 @@ class ZookeeperAbuseTest {
     }
 
     @Test
+    void valuesNestedTooDeepAreRefusedAsBadInputNotAsACrash() throws Exception {
+        String name = "deep-" + UUID.randomUUID();
+        for (int depth : new int[] {600, 5_000}) {
+            io.microregistry.Value value = io.microregistry.Value.of("leaf", "string");
+            for (int i = 0; i < depth; i++) {
+                value = new io.microregistry.Value("v" + i, "object", List.of(value));
+            }
+            Service deep = Service.builder(name).version("1")
+                    .endpoint(new io.microregistry.Endpoint("Deep.Call", value, null, java.util.Map.of()))
+                    .node("n1", "127.0.0.1:1").build();
+            try (Registry registry = fixture.newClient()) {
+                assertThatThrownBy(() -> registry.register(deep)).as("depth %d", depth)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(raw.checkExists().forPath(ZookeeperPaths.service(name))).isNull();
+    }
+
+    @Test
     void oneHundredDistinctTtlsShareAFewSessionsAndNoneOutlivesItsTtl() throws Exception {
         String name = "ttls-" + UUID.randomUUID();
         try (Registry registry = fixture.newClient()) {
