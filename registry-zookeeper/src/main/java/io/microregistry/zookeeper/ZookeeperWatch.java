@@ -195,6 +195,10 @@ final class ZookeeperWatch implements Watcher {
         }
         switch (state) {
             case SUSPENDED, LOST -> {
+                if (status.state() == WatchStatus.State.STALE) {
+                    // Already past the timeout: the session ending too changes nothing for the view.
+                    return;
+                }
                 String why = state == ConnectionState.LOST ? "session with ZooKeeper at " + settings.connectString()
                         + " ended" : "connection to ZooKeeper at " + settings.connectString() + " lost";
                 setStatus(WatchStatus.State.RESYNCING, new RegistryUnavailableException(why
