@@ -100,17 +100,25 @@ public final class CacheOptions {
         return preservation;
     }
 
-    /** A removal is "mass" when it leaves a service with fewer than (1 - this) of the most nodes it had in the window (default 0.5). */
+    /**
+     * Removals are a mass removal when, net of arrivals, they exceed this fraction (default 0.5) of
+     * all nodes the cache served when the window began (see {@link CachingRegistry}).
+     */
     public double massRemovalFraction() {
         return massRemovalFraction;
     }
 
-    /** ... and at least this many nodes (default 2), so a lone node's death is never held. */
+    /** ... and number at least this many (default 2), so a lone node's death is never held. */
     public int massRemovalMinimum() {
         return massRemovalMinimum;
     }
 
-    /** ... within this window (default 2 s) of the first of those removals. */
+    /**
+     * ... within this window (default 500 ms) of the first of those removals. With self-preservation
+     * on, every removal is applied this long after the backend reported it (or at the first lookup
+     * after that), so that one death can be told from a mass removal: a dead node vanishes within
+     * its TTL plus this window.
+     */
     public Duration massRemovalWindow() {
         return massRemovalWindow;
     }
@@ -144,7 +152,7 @@ public final class CacheOptions {
         private Duration preservation = RegisterOptions.DEFAULT_TTL;
         private double massRemovalFraction = 0.5;
         private int massRemovalMinimum = 2;
-        private Duration massRemovalWindow = Duration.ofSeconds(2);
+        private Duration massRemovalWindow = Duration.ofMillis(500);
 
         private Builder() {
         }

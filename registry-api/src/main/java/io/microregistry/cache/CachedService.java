@@ -43,12 +43,15 @@ public final class CachedService {
     private final Map<String, Service> records = new HashMap<>();
     /** Nodes removed by the backend in a mass removal, still served. Guarded by {@code this}. */
     private final Map<String, Service> held = new HashMap<>();
-    /** Removals in the current detection window. Guarded by {@code this}. */
-    private final Map<String, Service> removedInWindow = new HashMap<>();
-    private long windowStart;
-    /** The most nodes the service had since the window started. */
-    private int windowBaseline;
+    /**
+     * Removals not applied yet (still served) until {@link #pendingDeadline}: long enough to tell
+     * one death from a mass removal. Guarded by {@code this}.
+     */
+    private final Map<String, Service> pending = new HashMap<>();
+    private long pendingDeadline;
     private long holdUntil;
+    /** Whether anything is pending or held: lookups then check the clock. */
+    private volatile boolean deferred;
 
     private volatile List<Service> versions = List.of();
     private volatile boolean degraded;
@@ -77,16 +80,16 @@ public final class CachedService {
         if (!owner.following()) {
             owner.follow();
         }
-        if (degraded) {
-            expireHeld();
+        if (deferred) {
+            catchUp();
         }
         return versions;
     }
 
     /** How current {@link #versions()} is. Never touches the backend. */
     public CacheStatus status() {
-        if (degraded) {
-            expireHeld();
+        if (deferred) {
+            catchUp();
             CacheStatus held = degradedStatus;
             if (degraded && held != null) {
                 return held;
@@ -97,83 +100,110 @@ public final class CachedService {
 
     /** The snapshot without loading; for the cache's hot path. */
     List<Service> current() {
-        if (degraded) {
-            expireHeld();
+        if (deferred) {
+            catchUp();
         }
         return versions;
     }
 
     /** The whole view of this service, from the subscription's snapshot. */
     synchronized void replace(List<Service> records) {
+        owner.nodes(records.size() - this.records.size());
         this.records.clear();
         for (Service record : records) {
             this.records.put(record.nodes().get(0).id(), record);
         }
         held.clear();
-        removedInWindow.clear();
+        pending.clear();
+        deferred = false;
         endDegraded("the view was replaced");
         publish();
     }
 
-    /** One change, from the subscription (one call at a time). */
-    synchronized void apply(WatchEvent event) {
+    /**
+     * One change, from the subscription (one call at a time). With self-preservation on, a
+     * removal is applied {@link CacheOptions#massRemovalWindow()} later (or at the first lookup
+     * after that), unless the cache finds the removals of that window to be a mass removal and
+     * {@link #hold holds} them.
+     *
+     * @return what the cache's mass-removal count must hear of: 1 for a deferred removal, -1 for
+     *         a node this service did not have, 0 otherwise
+     */
+    synchronized int apply(WatchEvent event) {
         long now = System.nanoTime();
-        expireHeld(now);
+        catchUp(now);
         Node node = event.node();
         String id = node.id();
         if (event.type() == WatchEvent.Type.DELETE) {
             Service record = records.get(id);
             if (record == null) {
-                return;
+                return 0;
             }
             if (degraded) {
                 // Part of the same loss: keep serving it until it returns or the hold ends.
                 held.put(id, record);
-                return;
+                return 0;
             }
             if (options.preservation().isZero()) {
                 records.remove(id);
+                owner.nodes(-1);
                 publish();
-                return;
+                return 0;
             }
-            if (removedInWindow.isEmpty() || now - windowStart > options.massRemovalWindow().toNanos()) {
-                windowStart = now;
-                windowBaseline = records.size();
-                removedInWindow.clear();
+            if (pending.isEmpty()) {
+                pendingDeadline = now + options.massRemovalWindow().toNanos();
             }
-            removedInWindow.put(id, records.remove(id));
-            int removed = removedInWindow.size();
-            // Net loss against the window's peak, so churn (one leaves, one arrives) never counts as mass.
-            if (removed >= options.massRemovalMinimum()
-                    && records.size() < (1 - options.massRemovalFraction()) * windowBaseline) {
-                startDegraded(now, removed);
-            }
-            publish();
-            return;
+            pending.put(id, record);
+            deferred = true;
+            return 1;
         }
-        records.put(id, event.service());
-        removedInWindow.remove(id);
-        if (!removedInWindow.isEmpty()) {
-            windowBaseline = Math.max(windowBaseline, records.size());
-        }
+        Service before = records.put(id, event.service());
+        pending.remove(id);
         if (held.remove(id) != null && held.isEmpty()) {
             endDegraded("every held node came back");
         }
+        deferred = !pending.isEmpty() || degraded;
         publish();
+        if (before == null) {
+            owner.nodes(1);
+            return -1;
+        }
+        return 0;
     }
 
-    private void startDegraded(long now, int removed) {
-        held.putAll(removedInWindow);
-        records.putAll(removedInWindow);
-        removedInWindow.clear();
-        holdUntil = now + options.preservation().toNanos();
-        String reason = "self-preservation: " + removed + " of " + windowBaseline + " nodes of service '" + name
-                + "' vanished within " + options.massRemovalWindow().toMillis() + " ms; serving them for up to "
-                + options.preservation().toMillis() + " ms while they come back";
-        degradedStatus = new CacheStatus(CacheStatus.State.DEGRADED, Instant.now(),
-                Optional.of(new RegistryException(reason)));
-        degraded = true;
-        LOG.warn("cache of service '{}' is DEGRADED: {}", name, reason);
+    /**
+     * Self-preservation: the removals pending here belong to a mass removal; serve them for up
+     * to {@link CacheOptions#preservation()} while they come back.
+     */
+    synchronized void hold(String reason) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        int count = pending.size();
+        held.putAll(pending);
+        pending.clear();
+        if (!degraded) {
+            holdUntil = now + options.preservation().toNanos();
+            degradedStatus = new CacheStatus(CacheStatus.State.DEGRADED, Instant.now(),
+                    Optional.of(new RegistryException(reason)));
+            degraded = true;
+            LOG.warn("cache of service '{}' is DEGRADED, serving {} vanished node(s) for up to {} ms while they come back: {}",
+                    name, count, options.preservation().toMillis(), reason);
+        }
+        deferred = true;
+    }
+
+    /** Applies pending removals whose window is over and drops held nodes whose hold is over; holds the lock. */
+    private void catchUp(long now) {
+        if (!pending.isEmpty() && now - pendingDeadline >= 0) {
+            pending.keySet().forEach(records::remove);
+            owner.nodes(-pending.size());
+            pending.clear();
+            publish();
+        }
+        expireHeld(now);
+        deferred = !pending.isEmpty() || degraded;
     }
 
     private void endDegraded(String why) {
@@ -187,11 +217,14 @@ public final class CachedService {
                 was == null ? 0 : Duration.between(was.since(), Instant.now()).toMillis(), why);
     }
 
-    private void expireHeld() {
+    /** A lookup's check of what is pending or held; cheap unless something is due. */
+    private void catchUp() {
         long now = System.nanoTime();
-        if (now - holdUntil >= 0) {
-            synchronized (this) {
-                expireHeld(now);
+        boolean due;
+        synchronized (this) {
+            due = (!pending.isEmpty() && now - pendingDeadline >= 0) || (degraded && now - holdUntil >= 0);
+            if (due) {
+                catchUp(now);
             }
         }
     }
@@ -203,6 +236,7 @@ public final class CachedService {
         }
         int dropped = held.size();
         held.keySet().forEach(records::remove);
+        owner.nodes(-dropped);
         held.clear();
         endDegraded(dropped + " held node(s) did not come back within " + options.preservation().toMillis()
                 + " ms and were dropped");

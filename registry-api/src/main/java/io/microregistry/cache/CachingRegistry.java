@@ -52,18 +52,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * the next lookup tries again.
  *
  * <p><b>Self-preservation</b> (on by default; {@link CacheOptions.Builder#noPreservation()} turns
- * it off). When removals within {@link CacheOptions#massRemovalWindow()} (default 2 s), at least
- * {@link CacheOptions#massRemovalMinimum()} of them (default 2), leave a service with fewer than
- * {@code 1 - }{@link CacheOptions#massRemovalFraction()} (default half) of the most nodes it had in
- * that window (so churn, one node leaving as another arrives, never counts) — what a backend that lost its
- * data (a wiped or restored server) looks like, not nodes ending their lives one by one — the
- * cache keeps serving those nodes for up to {@link CacheOptions#preservation()} (default one
- * default TTL, 15 s) while their owners write them back, and marks the service
- * {@link CacheStatus.State#DEGRADED DEGRADED} with the reason. A held node that comes back is
- * served as it now is; those still missing when the hold ends are dropped. Individual deaths
- * (fewer than that share at once) vanish as soon as the backend reports them. The price: a
- * deliberate removal of most of a service at once (scaling a deployment down to a few nodes)
- * is served up to the hold longer.
+ * it off). A removal the backend reports is applied {@link CacheOptions#massRemovalWindow()}
+ * (default 500 ms) later. If the removals of that window, net of nodes arriving meanwhile and at
+ * least {@link CacheOptions#massRemovalMinimum()} of them (default 2), exceed
+ * {@link CacheOptions#massRemovalFraction()} (default half) of all the nodes the cache served
+ * when the window began — what a backend that lost its data (a wiped or restored server) looks
+ * like, since it loses every service at once, whereas a dying process takes only its own nodes —
+ * the cache keeps serving the removed nodes, and those removed in the next window (the rest of
+ * the burst), for up to {@link CacheOptions#preservation()} (default one default TTL, 15 s) while
+ * their owners write them back, and marks each service concerned
+ * {@link CacheStatus.State#DEGRADED DEGRADED} with the reason (logged once when it starts and
+ * once when it ends). A held node that comes back is served as it now is; those still missing
+ * when the hold ends are dropped. Individual deaths vanish within their TTL plus the window. The
+ * price: removing most of the whole registry within one window on purpose (a registry of one
+ * service replaced wholesale, a fleet shut down) is served up to the hold longer.
  *
  * <p><b>Consistency.</b> Lookups are eventually consistent: a change, including a registration
  * made through this very cache, is served once the subscription delivered it (about one backend
@@ -97,6 +99,16 @@ public final class CachingRegistry implements Registry {
     private volatile boolean following;
     private volatile CacheStatus feedStatus = CacheStatus.NOT_LOADED;
     private volatile boolean closed;
+    /** Nodes served, over every service; for the mass-removal rule. */
+    private final java.util.concurrent.atomic.AtomicInteger nodes = new java.util.concurrent.atomic.AtomicInteger();
+    /** Mass-removal window, touched only by the subscription's listener (one call at a time). */
+    private long windowStart;
+    private int windowBaseline;
+    private int windowRemovals;
+    private int windowArrivals;
+    private long burstUntil;
+    private String burstReason;
+    private final java.util.Set<CachedService> windowServices = new java.util.HashSet<>();
 
     private CachingRegistry(Registry delegate, boolean ownsDelegate, CacheOptions options) {
         if (delegate == null) {
@@ -245,6 +257,49 @@ public final class CachingRegistry implements Registry {
         return "CachingRegistry[" + delegate + "]";
     }
 
+    void nodes(int delta) {
+        nodes.addAndGet(delta);
+    }
+
+    /**
+     * The mass-removal rule, cache-wide: a backend that lost its data loses every service's nodes
+     * at once, whereas a process that dies takes only its own. Removals within the window, net of
+     * arrivals, above the fraction of all nodes served when it began, are held on every service
+     * they touched, and so are further removals in the following window (the rest of the burst).
+     */
+    private void removalSeen(CachedService service, int effect) {
+        long now = System.nanoTime();
+        long window = options.massRemovalWindow().toNanos();
+        if (effect < 0) {
+            if (windowRemovals > 0 && now - windowStart <= window) {
+                windowArrivals++;
+            }
+            return;
+        }
+        if (burstReason != null && now - burstUntil < 0) {
+            service.hold(burstReason);
+            return;
+        }
+        if (windowRemovals == 0 || now - windowStart > window) {
+            windowStart = now;
+            windowBaseline = nodes.get();
+            windowRemovals = 0;
+            windowArrivals = 0;
+            windowServices.clear();
+        }
+        windowRemovals++;
+        windowServices.add(service);
+        int net = windowRemovals - windowArrivals;
+        if (windowRemovals >= options.massRemovalMinimum() && net > options.massRemovalFraction() * windowBaseline) {
+            burstReason = "self-preservation: " + net + " of the " + windowBaseline + " nodes this cache served vanished within "
+                    + options.massRemovalWindow().toMillis() + " ms (the backend lost its data, not the nodes their lives)";
+            burstUntil = now + window;
+            windowServices.forEach(s -> s.hold(burstReason));
+            windowServices.clear();
+            windowRemovals = 0;
+        }
+    }
+
     boolean following() {
         return following;
     }
@@ -374,7 +429,11 @@ public final class CachingRegistry implements Registry {
 
         @Override
         public void onEvent(WatchEvent event) {
-            entry(event.service().name()).apply(event);
+            CachedService service = entry(event.service().name());
+            int effect = service.apply(event);
+            if (effect != 0) {
+                removalSeen(service, effect);
+            }
         }
 
         @Override

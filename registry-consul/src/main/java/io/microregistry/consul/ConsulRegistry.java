@@ -47,6 +47,8 @@ final class ConsulRegistry implements Registry {
     private final CheckKeeper keeper;
     private final AgentServices agentServices;
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
 
@@ -175,6 +177,14 @@ final class ConsulRegistry implements Registry {
         });
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
@@ -204,6 +214,7 @@ final class ConsulRegistry implements Registry {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        hub.close();
         List<ConsulWatch> open = List.copyOf(watches);
         open.forEach(ConsulWatch::stop);
         deregisterOwn();

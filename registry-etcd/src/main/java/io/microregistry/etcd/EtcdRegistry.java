@@ -84,6 +84,8 @@ final class EtcdRegistry implements Registry {
     private final Map<String, LeaseKeeper> ownerByKey = new HashMap<>();
 
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private volatile boolean closed;
 
     private EtcdRegistry(EtcdCalls calls) {
@@ -201,6 +203,14 @@ final class EtcdRegistry implements Registry {
         return VersionGrouping.group(records);
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
@@ -226,6 +236,7 @@ final class EtcdRegistry implements Registry {
      */
     @Override
     public void close() {
+        hub.close();
         shutdown(true);
     }
 
@@ -235,6 +246,7 @@ final class EtcdRegistry implements Registry {
      * later {@link #close()} does nothing. For liveness tests.
      */
     void abandon() {
+        hub.close();
         shutdown(false);
     }
 

@@ -74,6 +74,8 @@ final class ZookeeperRegistry implements Registry {
     /** Which session keeps each path alive. Updated under the path's lock. */
     private final Map<String, LiveNodes> keepers = new ConcurrentHashMap<>();
     private final Set<CacheWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private final LiveNodes main;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -270,6 +272,14 @@ final class ZookeeperRegistry implements Registry {
         return records;
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
@@ -335,6 +345,7 @@ final class ZookeeperRegistry implements Registry {
     }
 
     private void stopWatchesAndKeepers() {
+        hub.close();
         sessions.values().forEach(LiveNodes::stop);
         for (CacheWatch watch : List.copyOf(watches)) {
             watch.queue().stop();
