@@ -3,6 +3,7 @@ package io.microregistry.cache;
 import io.microregistry.Node;
 import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryUnavailableException;
+import io.microregistry.RegisterOptions;
 import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
 import io.microregistry.memory.MemoryRegistry;
@@ -408,6 +409,97 @@ class CachingRegistryTest {
         cache.deregister(greeter("1.0", "mine"));
         assertThat(publisher.getService("greeter")).isEmpty();
     }
+
+
+    private static int size(List<Service> versions) {
+        return versions.stream().mapToInt(v -> v.nodes().size()).sum();
+    }
+
+    @Test
+    void aMassRemovalIsHeldAsDegradedWhileItComesBackAndWhatDoesNotIsDroppedAfterTheHold() {
+        Duration hold = Duration.ofSeconds(2);
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(hold).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c", "d", "e", "f"));
+            publisher.register(Service.builder("other").node("o1", "h:1").build());
+            assertThat(size(preserving.getService("greeter"))).isEqualTo(6);
+
+            long lost = System.nanoTime();
+            // The backend loses the data (a restore, a wipe): every node gone in one burst.
+            publisher.deregister(greeter("1.0", "a", "b", "c", "d", "e", "f"));
+            publisher.deregister(Service.builder("other").node("o1", "h:1").build());
+            await().atMost(BOUND).until(() -> preserving.status("greeter").state() == CacheStatus.State.DEGRADED);
+            assertThat(preserving.status("greeter").lastFailure()).get().extracting(Throwable::getMessage).asString()
+                    .contains("self-preservation");
+            assertThat(preserving.status("other").state()).isEqualTo(CacheStatus.State.DEGRADED);
+            assertThat(size(preserving.getService("greeter"))).as("still served").isEqualTo(6);
+
+            // All but f and o1 come back, one with a new address.
+            publisher.register(greeter("1.0", "a", "b", "c", "d"));
+            publisher.register(Service.builder("greeter").version("1.0").node("e", "10.9.9.9:1").build());
+            await().atMost(BOUND).until(() -> preserving.getService("greeter").get(0).nodes().stream()
+                    .anyMatch(n -> n.address().equals("10.9.9.9:1")));
+            assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("a", "b", "c", "d", "e", "f");
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.DEGRADED);
+
+            await().atMost(hold.plus(BOUND)).until(() -> nodeIds(preserving.getService("greeter")).size() == 5);
+            assertThat(Duration.ofNanos(System.nanoTime() - lost)).as("dropped when the hold ended").isGreaterThanOrEqualTo(hold);
+            assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("a", "b", "c", "d", "e");
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+            assertThat(preserving.getService("other")).isEmpty();
+            assertThat(preserving.status("other").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
+    @Test
+    void anIndividualDeathIsNotHeld() {
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(Duration.ofMinutes(1)).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c"));
+            MemoryRegistry doomed = store.client();
+            doomed.register(Service.builder("payments").node("p1", "h:1").build(), RegisterOptions.ttl(Duration.ofSeconds(1)));
+            doomed.register(greeter("1.0", "z"), RegisterOptions.ttl(Duration.ofSeconds(1)));
+            await().atMost(BOUND).until(() -> size(preserving.getService("greeter")) == 4);
+            assertThat(size(preserving.getService("payments"))).isEqualTo(1);
+
+            long died = System.nanoTime();
+            doomed.halt();
+            await().atMost(BOUND).until(() -> preserving.getService("payments").isEmpty()
+                    && size(preserving.getService("greeter")) == 3);
+            assertThat(Duration.ofNanos(System.nanoTime() - died)).as("within TTL and the window, not the hold")
+                    .isLessThan(Duration.ofSeconds(30));
+            assertThat(preserving.status("payments").state()).isEqualTo(CacheStatus.State.CURRENT);
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+            doomed.close();
+        }
+    }
+
+    @Test
+    void churnIsNotAMassRemoval() {
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(Duration.ofMinutes(1)).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c", "d"));
+            assertThat(size(preserving.getService("greeter"))).isEqualTo(4);
+            // A rolling replacement: each old node leaves as a new one arrives.
+            String[] old = {"a", "b", "c", "d"};
+            for (int i = 0; i < old.length; i++) {
+                publisher.register(greeter("1.0", "new" + i));
+                publisher.deregister(greeter("1.0", old[i]));
+            }
+            await().atMost(BOUND).untilAsserted(() ->
+                    assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("new0", "new1", "new2", "new3"));
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
+    @Test
+    void withoutSelfPreservationAMassRemovalEmptiesTheViewAtOnce() {
+        try (CachingRegistry plain = CachingRegistry.view(backend, CacheOptions.builder().noPreservation().build())) {
+            publisher.register(greeter("1.0", "a", "b", "c"));
+            assertThat(size(plain.getService("greeter"))).isEqualTo(3);
+            publisher.deregister(greeter("1.0", "a", "b", "c"));
+            await().atMost(BOUND).until(() -> plain.getService("greeter").isEmpty());
+            assertThat(plain.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
 
     /** Threads that follow a backend watch (the hub's pumps); the cache has none of its own. */
     static long watchThreads() {
