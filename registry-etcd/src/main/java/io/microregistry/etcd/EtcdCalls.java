@@ -2,6 +2,7 @@ package io.microregistry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
@@ -12,6 +13,11 @@ import io.etcd.jetcd.op.Op;
 import io.microregistry.RegistryException;
 
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,15 +50,88 @@ final class EtcdCalls {
         return endpoints;
     }
 
-    /** Every key and value under {@code prefix}, with the revision they were read at. */
-    GetResponse getPrefix(String prefix, String action) {
-        return await(client.getKVClient().get(EtcdKeys.bytes(prefix),
-                GetOption.builder().isPrefix(true).build()), action);
+    /**
+     * Every key and value under {@code prefix}, with the revision they were read at, read in
+     * pages of at most {@link #PAGE_LIMIT} keys, all at the revision of the first page and
+     * each continuing after the last key of the one before, so a prefix larger than one gRPC
+     * message (jetcd accepts 4 MiB) is still read whole and consistent. A page that is still
+     * too large is asked again with half the limit.
+     */
+    PrefixRead getPrefix(String prefix, String action) {
+        ByteSequence end = prefixEnd(prefix.getBytes(StandardCharsets.UTF_8));
+        List<KeyValue> kvs = new ArrayList<>();
+        ByteSequence from = EtcdKeys.bytes(prefix);
+        long revision = 0;
+        long clusterId = 0;
+        int limit = PAGE_LIMIT;
+        while (true) {
+            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit)
+                    .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND);
+            if (revision != 0) {
+                option.withRevision(revision);
+            }
+            GetResponse page;
+            try {
+                page = await(client.getKVClient().get(from, option.build()), action);
+            } catch (RegistryException e) {
+                if (limit > 1 && isTooLarge(e)) {
+                    limit = Math.max(1, limit / 2);
+                    continue;
+                }
+                throw e;
+            }
+            if (revision == 0) {
+                revision = page.getHeader().getRevision();
+                clusterId = page.getHeader().getClusterId();
+            }
+            kvs.addAll(page.getKvs());
+            if (!page.isMore() || page.getKvs().isEmpty()) {
+                return new PrefixRead(List.copyOf(kvs), revision, clusterId);
+            }
+            byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
+            // The smallest key after the last one read: the same bytes plus a zero byte.
+            from = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
+        }
+    }
+
+    /** Keys per page of a prefix read: ~1 KB records make pages of ~0.5 MiB, far below the 4 MiB limit. */
+    static final int PAGE_LIMIT = 500;
+
+    private static boolean isTooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("RESOURCE_EXHAUSTED") || message.contains("larger than max")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The end of the range of keys starting with {@code prefix}, as etcd's clients compute it. */
+    private static ByteSequence prefixEnd(byte[] prefix) {
+        byte[] end = Arrays.copyOf(prefix, prefix.length);
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xFF) {
+                end[i]++;
+                return ByteSequence.from(Arrays.copyOf(end, i + 1));
+            }
+        }
+        return ByteSequence.from(new byte[] {0});
     }
 
     void put(String key, byte[] value, long leaseId, String action) {
         await(client.getKVClient().put(EtcdKeys.bytes(key), ByteSequence.from(value),
                 PutOption.builder().withLeaseId(leaseId).build()), action);
+    }
+
+    /** Puts every entry on {@code leaseId} in one transaction: all or nothing. */
+    void putAll(Map<String, byte[]> entries, long leaseId, String action) {
+        PutOption option = PutOption.builder().withLeaseId(leaseId).build();
+        Op[] puts = entries.entrySet().stream()
+                .map(e -> Op.put(EtcdKeys.bytes(e.getKey()), ByteSequence.from(e.getValue()), option))
+                .toArray(Op[]::new);
+        // No condition: etcd applies every put of the transaction, or none if it fails.
+        await(client.getKVClient().txn().Then(puts).commit(), action);
     }
 
     void delete(String key, String action) {

@@ -2,7 +2,6 @@ package io.microregistry.etcd;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.microregistry.RegistryException;
@@ -94,13 +93,13 @@ final class EtcdWatch {
      * @throws RegistryException if etcd could not be read
      */
     void start() {
-        GetResponse snapshot = calls.getPrefix(prefix, "watch " + prefix);
+        PrefixRead snapshot = calls.getPrefix(prefix, "watch " + prefix);
         long myEpoch;
         long from;
         synchronized (lock) {
             known = view(snapshot);
-            revision = snapshot.getHeader().getRevision();
-            clusterId = snapshot.getHeader().getClusterId();
+            revision = snapshot.revision();
+            clusterId = snapshot.clusterId();
             myEpoch = ++epoch;
             from = revision + 1;
         }
@@ -280,7 +279,7 @@ final class EtcdWatch {
                 return;
             }
         }
-        GetResponse snapshot;
+        PrefixRead snapshot;
         try {
             snapshot = calls.getPrefix(prefix, "re-read " + prefix + " for a watch");
         } catch (RuntimeException e) {
@@ -314,7 +313,7 @@ final class EtcdWatch {
     }
 
     /** Replaces the view with {@code snapshot}, emitting the difference, and watches after it. */
-    private void replaceView(GetResponse snapshot, int attempt) {
+    private void replaceView(PrefixRead snapshot, int attempt) {
         long myEpoch;
         long from;
         synchronized (lock) {
@@ -325,8 +324,8 @@ final class EtcdWatch {
             List<WatchEvent> events = SnapshotDiff.diff(slots(known), slots(now));
             events.forEach(queue::offer);
             known = now;
-            revision = snapshot.getHeader().getRevision();
-            clusterId = snapshot.getHeader().getClusterId();
+            revision = snapshot.revision();
+            clusterId = snapshot.clusterId();
             myEpoch = ++epoch;
             from = revision + 1;
             LOG.info("etcd watch on {} resynchronised at revision {} ({} changes while not watching)", prefix,
@@ -343,9 +342,9 @@ final class EtcdWatch {
         }
     }
 
-    private Map<String, Service> view(GetResponse response) {
+    private Map<String, Service> view(PrefixRead response) {
         Map<String, Service> view = new HashMap<>();
-        for (KeyValue kv : response.getKvs()) {
+        for (KeyValue kv : response.kvs()) {
             EtcdKeys.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
         }
         return view;
