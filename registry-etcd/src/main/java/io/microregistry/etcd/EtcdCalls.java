@@ -50,6 +50,11 @@ final class EtcdCalls {
         return endpoints;
     }
 
+    /** The deadline of each call. */
+    Duration timeout() {
+        return timeout;
+    }
+
     /**
      * Every key and value under {@code prefix}, with the revision they were read at, read in
      * pages of at most {@link #PAGE_LIMIT} keys, all at the revision of the first page and

@@ -315,7 +315,7 @@ final class EtcdRegistry implements Registry {
             // close() ran while this watch was starting and may have missed it.
             watch.queue().stop();
         }
-        return watch.queue();
+        return watch.watcher();
     }
 
     /**
