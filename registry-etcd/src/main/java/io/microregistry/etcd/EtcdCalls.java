@@ -10,6 +10,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryException;
 
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,10 +38,24 @@ final class EtcdCalls {
     private final Duration timeout;
     private final String endpoints;
 
+    /** How long a call may wait before the TLS probe looks at why. */
+    private static final long PROBE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    /** How long a probe that found no TLS trouble is believed, so slow calls do not probe each time. */
+    private static final long PROBE_TRUST_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final TlsProbe probe;
+    private volatile long probedCleanAt = System.nanoTime() - PROBE_TRUST_NANOS;
+
     EtcdCalls(Client client, Duration timeout, String endpoints) {
+        this(client, timeout, endpoints, null);
+    }
+
+    /** @param probe tells TLS trouble apart from a slow or absent etcd; null for none */
+    EtcdCalls(Client client, Duration timeout, String endpoints, TlsProbe probe) {
         this.client = client;
         this.timeout = timeout;
         this.endpoints = endpoints;
+        this.probe = probe;
     }
 
     Client client() {
@@ -162,9 +178,25 @@ final class EtcdCalls {
         await(client.getLeaseClient().revoke(leaseId), action);
     }
 
+    /**
+     * Waits for the call within the deadline. A call still waiting after a second may be
+     * waiting for a connection gRPC cannot make because of TLS (it says so only at the
+     * deadline, as a bare timeout): the probe then checks, and TLS or certificate trouble
+     * fails the call at once with a {@link RegistryAuthenticationException} that says what
+     * is wrong.
+     */
     private <T> T await(CompletableFuture<T> call, String action) {
+        long start = System.nanoTime();
         try {
-            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            long total = timeout.toNanos();
+            if (probe != null && total > PROBE_AFTER_NANOS) {
+                try {
+                    return call.get(PROBE_AFTER_NANOS, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException slow) {
+                    checkTls(call, action);
+                }
+            }
+            return call.get(Math.max(0, total - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -175,5 +207,18 @@ final class EtcdCalls {
         } catch (Exception e) {
             throw EtcdErrors.translate(action, endpoints, e);
         }
+    }
+
+    private void checkTls(CompletableFuture<?> call, String action) {
+        if (System.nanoTime() - probedCleanAt < PROBE_TRUST_NANOS) {
+            return;
+        }
+        Optional<String> trouble = probe.diagnose();
+        if (trouble.isPresent()) {
+            call.cancel(true);
+            throw new RegistryAuthenticationException("TLS/certificate trouble, cannot " + action + ": "
+                    + trouble.get(), null);
+        }
+        probedCleanAt = System.nanoTime();
     }
 }

@@ -110,7 +110,9 @@ final class EtcdRegistry implements Registry {
         LOG.info("etcd registry client for {} opened{}{}", connection.describe(),
                 connection.username() == null ? "" : " as user " + connection.username(),
                 connection.tls() == null ? "" : " over TLS");
-        return new EtcdRegistry(new EtcdCalls(client, connection.timeout(), connection.describe()));
+        return new EtcdRegistry(new EtcdCalls(client, connection.timeout(), connection.describe(),
+                new TlsProbe(connection.endpoints(), connection.tls(), Duration.ofMillis(
+                        Math.min(2000, Math.max(200, connection.timeout().toMillis() / 4))))));
     }
 
     /**
