@@ -215,6 +215,7 @@ public final class Fuzzer {
     private void deregisterUnknown(FuzzReport report, int caseNo, Service service) {
         for (Node node : service.nodes()) {
             if (model.containsKey(new Key(service.name(), node.id()))) {
+                register(report, caseNo, service);
                 return;
             }
         }
