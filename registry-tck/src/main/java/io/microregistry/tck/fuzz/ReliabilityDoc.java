@@ -56,7 +56,8 @@ public final class ReliabilityDoc {
             section.add(HEADING);
             section.add("");
             section.add("Written by the fuzzer (`registry-tck`, package `io.microregistry.tck.fuzz`) against real");
-            section.add("servers. Regenerate one backend's row with (10,000 cases, a few minutes per backend):");
+            section.add("servers. Regenerate one backend's row with (10,000 cases; `<module>` is `registry-tck` for memory,");
+            section.add("`registry-etcd`, `registry-consul` or `registry-zookeeper`; etcd takes about two minutes):");
             section.add("");
             section.add("```");
             section.add("./mvnw -B -pl <module> -am verify -Dtest='*Fuzz*' -Dsurefire.failIfNoSpecifiedTests=false \\");
