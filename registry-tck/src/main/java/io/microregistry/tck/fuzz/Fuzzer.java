@@ -54,6 +54,8 @@ public final class Fuzzer {
     private static final List<String> SENTINEL_NAMES = List.of("x?", "x", "a-b", "a/b", "a", "..", "svc0",
             "%2F", "x\uFFFD", "node-1", "Node-1", "\uD83D\uDE80");
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Fuzzer.class);
+
     private record Key(String name, String nodeId) {
     }
 
@@ -98,6 +100,10 @@ public final class Fuzzer {
                 }
                 if (caseNo % 50 == 0) {
                     checkSentinels(report, caseNo);
+                }
+                if (caseNo % 500 == 0) {
+                    LOG.info("fuzz {}: {} of {} cases, failures so far {}", backend, caseNo, cases,
+                            report.failures());
                 }
             }
             checkSentinels(report, cases);
