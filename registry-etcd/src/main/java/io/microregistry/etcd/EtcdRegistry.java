@@ -50,14 +50,21 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * asked for, so {@code a/b} and {@code a-b} never mix. Records that cannot be decoded are
  * skipped with one warning per key.
  *
+ * <p><b>Register</b> writes all nodes of one call in one etcd transaction (chunks, undone on
+ * failure, past etcd's transaction limits): all or nothing. Reads serve a record only from the
+ * key its decoded name and node id lead to, and read whole prefixes in pages.
+ *
  * <p><b>Deregister</b> deletes the node's key, and go-micro's form of it if that holds this
  * very node. If etcd does not confirm the delete of a node this client registered, the
- * client keeps it alive as before and throws; a retry can remove it.
+ * client keeps it alive as before, goes on with the other nodes, and then throws naming the
+ * nodes left; a retry can remove them.
  *
  * <p><b>Blocking and failures:</b> every etcd call has the deadline
  * {@link RegistryConfig#timeout()}; trouble is a {@link RegistryException}
  * ({@code RegistryAuthenticationException} for refused credentials,
- * {@code RegistryUnavailableException} otherwise) with jetcd's exception attached. Bad input
+ * {@code RegistryUnavailableException} otherwise) with jetcd's exception attached; TLS or
+ * certificate misconfiguration is a {@code RegistryAuthenticationException} saying so, within
+ * about a second rather than at the deadline. Bad input
  * is an {@link IllegalArgumentException} naming the field; calls after {@link #close()} throw
  * {@link IllegalStateException}.
  *
