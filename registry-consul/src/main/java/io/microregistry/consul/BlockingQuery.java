@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.backend.Backoff;
 import org.kiwiproject.consul.ConsulException;
 import org.kiwiproject.consul.model.ConsulResponse;
+import org.kiwiproject.consul.option.ConsistencyMode;
 import org.kiwiproject.consul.option.ImmutableQueryOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.slf4j.Logger;
@@ -33,6 +34,15 @@ final class BlockingQuery<T> {
     static final Duration WAIT = Duration.ofSeconds(30);
     /** An answer that came back sooner than this with the same index did not block. */
     private static final Duration NOT_BLOCKING = Duration.ofMillis(50);
+
+    /**
+     * Every read, blocking or not, is {@code ?consistent}: right after a server restart the
+     * default mode answers from a state store that is still replaying its raft log, where a node
+     * dead for minutes can be passing again (measured: {@code ConsulAgentCrashTest}); a consistent
+     * read is answered only by a leader that has applied everything it committed.
+     */
+    static final QueryOptions CONSISTENT = ImmutableQueryOptions.builder()
+            .consistencyMode(ConsistencyMode.CONSISTENT).build();
 
     private final String what;
     private final Function<QueryOptions, ConsulResponse<T>> query;
@@ -113,9 +123,10 @@ final class BlockingQuery<T> {
 
     private QueryOptions options(BigInteger asked) {
         if (asked.signum() <= 0) {
-            return QueryOptions.BLANK;
+            return CONSISTENT;
         }
-        return ImmutableQueryOptions.builder().wait(WAIT.toSeconds() + "s").index(asked).build();
+        return ImmutableQueryOptions.builder().consistencyMode(ConsistencyMode.CONSISTENT)
+                .wait(WAIT.toSeconds() + "s").index(asked).build();
     }
 
     private void pace(BigInteger asked, BigInteger answered, long startNanos) {

@@ -30,8 +30,9 @@ import java.util.function.Supplier;
 /**
  * A {@link Registry} on a Consul agent, laid out as go-micro lays it out: one agent service per
  * node ({@code ID} = node id, {@code Name} = service name), go-micro tags, a TTL check kept
- * passing by a {@link CheckKeeper}. Lookups read the health endpoint (passing nodes only), so
- * a node whose owner died disappears within its TTL; watches are {@link ConsulWatch}es.
+ * passing by a {@link CheckKeeper}. Lookups read the health endpoint (passing nodes only,
+ * {@code ?consistent}: see {@link BlockingQuery#CONSISTENT}), so a node whose owner died
+ * disappears within its TTL, also across an agent crash; watches are {@link ConsulWatch}es.
  *
  * <p>Thread-safe; every method blocks for at most the configured timeout per agent call.
  * Backend trouble is a {@link RegistryException} subclass; after {@link #close()} every
@@ -159,7 +160,7 @@ final class ConsulRegistry implements Registry {
         checkOpen();
         RegistrationRules.checkServiceName(name);
         return call("look up service '" + name + "'", () -> VersionGrouping.group(ServiceRecords.passing(name,
-                consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values()));
+                consul.healthClient().getHealthyServiceInstances(name, BlockingQuery.CONSISTENT).getResponse(), warnings).values()));
     }
 
     @Override
@@ -167,9 +168,9 @@ final class ConsulRegistry implements Registry {
         checkOpen();
         return call("list services", () -> {
             List<Service> records = new ArrayList<>();
-            for (String name : consul.catalogClient().getServices().getResponse().keySet()) {
+            for (String name : consul.catalogClient().getServices(BlockingQuery.CONSISTENT).getResponse().keySet()) {
                 records.addAll(ServiceRecords.passing(name,
-                        consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values());
+                        consul.healthClient().getHealthyServiceInstances(name, BlockingQuery.CONSISTENT).getResponse(), warnings).values());
             }
             return VersionGrouping.group(records);
         });
