@@ -85,7 +85,7 @@ final class ConsulWatch {
             } else {
                 catalog = new BlockingQuery<>("Consul catalog services on " + agentName,
                         opts -> consul.catalogClient().getServices(opts), backoff);
-                Set<String> names = catalog.next(true).keySet();
+                Set<String> names = decodedNames(catalog.next(true).keySet());
                 for (String name : names) {
                     ServiceQuery query = new ServiceQuery(name);
                     query.baseline();
@@ -132,11 +132,12 @@ final class ConsulWatch {
             if (answer == null) {
                 return;
             }
+            Set<String> names = decodedNames(answer.keySet());
             synchronized (this) {
                 if (stopped.get()) {
                     return;
                 }
-                for (String name : answer.keySet()) {
+                for (String name : names) {
                     ServiceQuery query = services.get(name);
                     if (query == null) {
                         // New since the baseline: its nodes are all news, so start from an empty view.
@@ -147,12 +148,27 @@ final class ConsulWatch {
                     query.retired = false;
                 }
                 for (ServiceQuery query : services.values()) {
-                    if (!answer.containsKey(query.name)) {
+                    if (!names.contains(query.name)) {
                         query.retired = true;
                     }
                 }
             }
         }
+    }
+
+    /** The names of the Consul services that can be read back (see {@link ConsulIds}); the rest is skipped. */
+    private Set<String> decodedNames(Set<String> consulNames) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String consulName : consulNames) {
+            String name = ConsulIds.name(consulName);
+            if (name != null && ConsulIds.addressable(consulName)) {
+                names.add(name);
+            } else if (warnings.first("unreadable\u0000" + consulName)) {
+                LOG.warn("watch skips Consul service '{}': its name cannot be read back through the HTTP API",
+                        consulName);
+            }
+        }
+        return names;
     }
 
     /** The blocking health query of one service and its last view. */
@@ -169,7 +185,7 @@ final class ConsulWatch {
         ServiceQuery(String name) {
             this.name = name;
             this.query = new BlockingQuery<>("Consul health of service '" + name + "' on " + agentName,
-                    opts -> consul.healthClient().getHealthyServiceInstances(name, opts), backoff);
+                    opts -> consul.healthClient().getHealthyServiceInstances(ConsulIds.consulName(name), opts), backoff);
             this.decoder = new HealthDecoder(name, warnings);
         }
 
