@@ -48,6 +48,7 @@ final class ConsulRegistry implements Registry {
     private final CheckKeeper keeper;
     private final AgentServices agentServices;
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    private final ConsulFeed feed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
 
@@ -58,6 +59,7 @@ final class ConsulRegistry implements Registry {
         this.consul = connector.open(clientThreads);
         this.keeper = new CheckKeeper(consul.agentClient(), connector.describe(), Backoff.DEFAULT);
         this.agentServices = new AgentServices(consul, connector.timeout());
+        this.feed = new ConsulFeed(connector, Backoff.DEFAULT, warnings);
         LOG.info("opened Consul registry on agent {}", connector.describe());
     }
 
@@ -278,10 +280,19 @@ final class ConsulRegistry implements Registry {
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
         checkOpen();
-        ConsulWatch watch = new ConsulWatch(connector, options, Backoff.DEFAULT, watches::remove);
+        ConsulWatch watch = new ConsulWatch(options, w -> {
+            watches.remove(w);
+            feed.detach(w);
+        });
         watches.add(watch);
         String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");
-        Watcher watcher = call(what, watch::establish);
+        Watcher watcher;
+        try {
+            watcher = call(what, () -> watch.establish(feed.attach(watch)));
+        } catch (RuntimeException e) {
+            watch.stop();
+            throw e;
+        }
         if (closed.get()) {
             // close() ran meanwhile and may have missed this watch.
             watch.stop();
@@ -305,13 +316,12 @@ final class ConsulRegistry implements Registry {
         }
         List<ConsulWatch> open = List.copyOf(watches);
         open.forEach(ConsulWatch::stop);
+        feed.close();
         deregisterOwn();
         keeper.shutdown();
         consul.destroy();
         try {
-            for (ConsulWatch watch : open) {
-                watch.awaitTermination(Duration.ofSeconds(2));
-            }
+            feed.awaitTermination(Duration.ofSeconds(2));
             clientThreads.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

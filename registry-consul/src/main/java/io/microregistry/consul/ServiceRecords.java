@@ -118,15 +118,20 @@ final class ServiceRecords {
      */
     static boolean belongs(String name, ServiceHealth entry, GoMicroTags.Warnings warnings) {
         var s = entry.getService();
-        if (s == null || !name.equals(ConsulIds.name(s.getService()))) {
+        return s != null && belongs(name, s.getService(), s.getId(), warnings);
+    }
+
+    /** {@link #belongs(String, ServiceHealth, GoMicroTags.Warnings)} of an agent service's Consul name and ID. */
+    static boolean belongs(String name, String consulName, String id, GoMicroTags.Warnings warnings) {
+        if (!name.equals(ConsulIds.name(consulName))) {
             return false;
         }
-        String[] qualified = ConsulIds.parseQualified(s.getId());
+        String[] qualified = ConsulIds.parseQualified(id);
         if (qualified != null && !qualified[0].equals(name)) {
-            if (warnings.first("identity\u0000" + s.getId())) {
+            if (warnings.first("identity\u0000" + id)) {
                 org.slf4j.LoggerFactory.getLogger(ServiceRecords.class).warn(
-                        "skipping Consul service ID '{}' under service '{}': its ID names another service", s.getId(),
-                        s.getService());
+                        "skipping Consul service ID '{}' under service '{}': its ID names another service", id,
+                        consulName);
             }
             return false;
         }
