@@ -47,6 +47,7 @@ final class BlockingQuery<T> {
     private final String what;
     private final Function<QueryOptions, ConsulResponse<T>> query;
     private final Backoff backoff;
+    private final java.util.function.Consumer<Exception> health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private BigInteger index = BigInteger.ZERO;
     private int failures;
@@ -54,9 +55,19 @@ final class BlockingQuery<T> {
     private boolean failing;
 
     BlockingQuery(String what, Function<QueryOptions, ConsulResponse<T>> query, Backoff backoff) {
+        this(what, query, backoff, failure -> { });
+    }
+
+    /**
+     * @param health told once per change of state: the failure that started a streak of failures,
+     *               then null once the query answers again
+     */
+    BlockingQuery(String what, Function<QueryOptions, ConsulResponse<T>> query, Backoff backoff,
+                  java.util.function.Consumer<Exception> health) {
         this.what = what;
         this.query = query;
         this.backoff = backoff;
+        this.health = health;
     }
 
     /**
@@ -81,6 +92,7 @@ final class BlockingQuery<T> {
                 if (failing) {
                     LOG.info("{} answers again", what);
                     failing = false;
+                    health.accept(null);
                 }
                 failures = 0;
                 pace(asked, answered, start);
@@ -102,6 +114,7 @@ final class BlockingQuery<T> {
                 if (!failing) {
                     LOG.warn("{} failed ({}); retrying with backoff", what, e.getMessage());
                     failing = true;
+                    health.accept(e);
                 }
                 // After any failure read afresh: the agent may have restarted with a new, lower index,
                 // and a query holding the old one would block until WAIT passes.

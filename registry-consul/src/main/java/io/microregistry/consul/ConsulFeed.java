@@ -1,6 +1,7 @@
 package io.microregistry.consul;
 
 import io.microregistry.Service;
+import io.microregistry.WatchStatus;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import okhttp3.OkHttpClient;
@@ -37,11 +38,14 @@ final class ConsulFeed implements AutoCloseable {
     private NodeDump follower;
     private BigInteger lastIndex = BigInteger.ZERO;
     private boolean closed;
+    private final ConsulFailures failures;
+    private volatile WatchStatus status = WatchStatus.current();
 
     ConsulFeed(ConsulConnector connector, Backoff backoff, GoMicroTags.Warnings warnings) {
         this.connector = connector;
         this.backoff = backoff;
         this.warnings = warnings;
+        this.failures = new ConsulFailures(connector.describe(), connector.hasToken());
         this.executor = Executors.newCachedThreadPool(new DaemonThreads("consul-feed"));
         // A blocking query may be held for WAIT plus Consul's jitter (WAIT/16) before it answers.
         this.http = connector.http(executor, BlockingQuery.WAIT.plus(BlockingQuery.WAIT.dividedBy(16))
@@ -64,11 +68,28 @@ final class ConsulFeed implements AutoCloseable {
             if (query == null) {
                 follower = new NodeDump(http, connector.baseUrl(), connector.token(), warnings);
                 query = new BlockingQuery<>("Consul catalog (node dump) on " + connector.describe(),
-                        follower::read, backoff);
+                        follower::read, backoff, this::health);
                 executor.execute(this::follow);
             }
         }
         return view;
+    }
+
+    /** Whether the feed follows the agent now; STALE with the (translated) cause while its query fails. */
+    WatchStatus status() {
+        return status;
+    }
+
+    private void health(Exception failure) {
+        if (failure == null) {
+            // The answer that ends the outage is handed to every watch next, which diffs it against its view.
+            status = WatchStatus.current();
+        } else {
+            RuntimeException translated = failures.translate("follow the catalog",
+                    failure instanceof RuntimeException r ? r : new org.kiwiproject.consul.ConsulException(failure));
+            status = WatchStatus.of(WatchStatus.State.STALE, translated instanceof io.microregistry.RegistryException re
+                    ? re : new io.microregistry.RegistryException(translated.getMessage(), translated));
+        }
     }
 
     /** Stops handing views to {@code watch}. */

@@ -280,7 +280,7 @@ final class ConsulRegistry implements Registry {
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
         checkOpen();
-        ConsulWatch watch = new ConsulWatch(options, w -> {
+        ConsulWatch watch = new ConsulWatch(options, feed::status, w -> {
             watches.remove(w);
             feed.detach(w);
         });

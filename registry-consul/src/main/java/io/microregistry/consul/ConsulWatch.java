@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.SnapshotDiff;
@@ -29,10 +30,44 @@ final class ConsulWatch {
     /** The last view, by service name and entry key. Guarded by {@code this}. */
     private Map<String, Service> view = Map.of();
 
-    ConsulWatch(WatchOptions options, Consumer<ConsulWatch> onStop) {
+    private final java.util.function.Supplier<WatchStatus> status;
+
+    /**
+     * @param status the feed's status, which is this watch's: STALE while the shared query fails
+     */
+    ConsulWatch(WatchOptions options, java.util.function.Supplier<WatchStatus> status, Consumer<ConsulWatch> onStop) {
         this.options = options;
+        this.status = status;
         this.onStop = onStop;
         this.queue = new EventQueue(options, this::stop);
+    }
+
+    /** The watcher handed out: the event queue, with the feed's status. */
+    private final class Handle implements Watcher {
+        @Override
+        public WatchEvent next() throws InterruptedException {
+            return queue.next();
+        }
+
+        @Override
+        public java.util.Optional<WatchEvent> next(java.time.Duration timeout) throws InterruptedException {
+            return queue.next(timeout);
+        }
+
+        @Override
+        public void stop() {
+            ConsulWatch.this.stop();
+        }
+
+        @Override
+        public boolean isStopped() {
+            return queue.isStopped();
+        }
+
+        @Override
+        public WatchStatus status() {
+            return status.get();
+        }
     }
 
     /**
@@ -41,7 +76,7 @@ final class ConsulWatch {
      */
     synchronized Watcher establish(Map<String, Map<String, Service>> baseline) {
         view = scope(baseline);
-        return queue;
+        return new Handle();
     }
 
     /** A newer view of the whole catalog: delivers what changed in this watch's scope. */
