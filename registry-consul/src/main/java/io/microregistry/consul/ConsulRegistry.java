@@ -252,28 +252,12 @@ final class ConsulRegistry implements Registry {
     @Override
     public List<Service> listServices() {
         checkOpen();
+        // One consistent read of the node dump, not one health read per service name.
         return call("list services", () -> {
             List<Service> records = new ArrayList<>();
-            for (String consulName : consul.catalogClient().getServices(BlockingQuery.CONSISTENT).getResponse().keySet()) {
-                String name = ConsulIds.name(consulName);
-                if (name == null || !ConsulIds.addressable(consulName)) {
-                    skipUnreadable(consulName);
-                    continue;
-                }
-                records.addAll(ServiceRecords.passing(name, consul.healthClient()
-                        .getHealthyServiceInstances(consulName, BlockingQuery.CONSISTENT).getResponse(), warnings)
-                        .values());
-            }
+            feed.readOnce().values().forEach(byKey -> records.addAll(byKey.values()));
             return VersionGrouping.group(records);
         });
-    }
-
-    /** A name registered by someone else that cannot be read back through a URL path: said once. */
-    private void skipUnreadable(String consulName) {
-        if (warnings.first("unreadable\u0000" + consulName)) {
-            LOG.warn("skipping Consul service '{}': its name cannot be read back through the HTTP API as it is "
-                    + "(path characters) and is not this library's encoded form", consulName);
-        }
     }
 
     @Override
