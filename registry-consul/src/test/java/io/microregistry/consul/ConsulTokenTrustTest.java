@@ -54,13 +54,27 @@ class ConsulTokenTrustTest {
         return secret.group(1);
     }
 
+    /** PUT as master; right after start the agent answers "legacy mode" until its ACL system is up: wait for that. */
     private String put(String path, String body) {
+        java.util.concurrent.atomic.AtomicReference<String> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> response = send(path, body);
+            if (response.statusCode() != 200 && response.body().contains("legacy mode")) {
+                return false;
+            }
+            assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+            answer.set(response.body());
+            return true;
+        });
+        return answer.get();
+    }
+
+    private HttpResponse<String> send(String path, String body) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + agent.httpAddress()
                     + path)).header("X-Consul-Token", master).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
-            return response.body();
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
