@@ -87,6 +87,8 @@ final class ZookeeperRegistry implements Registry {
     /** Runs every watch of this client, in order: one thread however many watches. */
     private final ScheduledExecutorService watchThread;
     private final DirectoryTrust trust;
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private final LiveNodes main;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -412,6 +414,14 @@ final class ZookeeperRegistry implements Registry {
         return records;
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
@@ -484,6 +494,7 @@ final class ZookeeperRegistry implements Registry {
     }
 
     private void stopWatchesAndKeepers() {
+        hub.close();
         sessions.values().forEach(LiveNodes::stop);
         for (ZookeeperWatch watch : List.copyOf(watches)) {
             watch.stop();
