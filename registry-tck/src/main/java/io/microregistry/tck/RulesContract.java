@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -68,7 +70,7 @@ public abstract class RulesContract extends Contract {
 
     /** Values breaking a rule of {@code field}, each with the rule it breaks. */
     static Map<String, String> broken(Field field) {
-        Map<String, String> values = new java.util.LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         if (!field.mayBeEmpty()) {
             values.put("", "empty");
             values.put("   ", "blank");
@@ -158,7 +160,7 @@ public abstract class RulesContract extends Contract {
                 }
                 // Lookups list a version's nodes by id.
                 written.add(service.withNodes(service.nodes().stream()
-                        .sorted(java.util.Comparator.comparing(Node::id)).toList()));
+                        .sorted(Comparator.comparing(Node::id)).toList()));
             }
         }
         await().untilAsserted(() -> {
