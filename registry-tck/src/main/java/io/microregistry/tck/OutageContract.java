@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restart; deltas across a restart (a node that went away arrives as DELETE, a changed one as
  * UPDATE, an untouched one not at all); deltas across an abandoned client's expiry; and a
  * deregistered node that stays gone when the server restarts (a keeper that still holds it
- * must not write it back).
+ * must not write it back), nor when the client loses its lease or session.
  */
 public abstract class OutageContract extends Contract {
 
@@ -159,5 +159,27 @@ public abstract class OutageContract extends Contract {
         } while (!event.node().id().equals("marker"));
         await(recovery()).ignoreExceptionsInstanceOf(RegistryException.class).during(fixture().propagationBound())
                 .untilAsserted(() -> assertThat(nodeIds(reader, name)).containsExactlyInAnyOrder("stays", "marker"));
+    }
+
+    @Test
+    @TimeBudget(recoveries = 3)
+    void deregisteredNodeStaysGoneAfterASessionLoss() {
+        require(Capability.SESSION_LOSS);
+        String name = uniqueName("outage-session");
+        Registry writer = client();
+        Registry reader = client();
+        writer.register(Records.single(name, "gone", 1));
+        writer.register(Records.single(name, "stays", 1));
+        await().until(() -> nodeIds(reader, name).size() == 2);
+        writer.deregister(Records.single(name, "gone", 1));
+        await().until(() -> !present(reader, name, "gone"));
+
+        fixture().loseSession(writer);
+
+        await(recovery()).ignoreExceptionsInstanceOf(RegistryException.class).untilAsserted(() ->
+                assertThat(reader.getService(name)).as("after the session loss").containsExactly(Records.single(name, "stays", 1)));
+        await(recovery()).ignoreExceptionsInstanceOf(RegistryException.class).during(fixture().propagationBound())
+                .untilAsserted(() -> assertThat(nodeIds(reader, name)).as("the deregistered node stays gone")
+                        .containsExactly("stays"));
     }
 }

@@ -54,6 +54,17 @@ public interface RegistryFixture extends AutoCloseable {
     }
 
     /**
+     * Makes the server drop {@code client}'s lease or session (etcd: revoke its lease;
+     * ZooKeeper: expire its session; Consul: destroy its session or check), returning once the
+     * server has dropped it, while the client itself stays open and must recover: re-create
+     * the lease or session and write back what it still holds, and nothing it has
+     * deregistered. Required for {@link Capability#SESSION_LOSS}.
+     */
+    default void loseSession(Registry client) {
+        throw new UnsupportedOperationException("loseSession");
+    }
+
+    /**
      * Stops the backend server and starts it again (on the same address), returning once it
      * accepts connections. Whether state survives is the backend's own nature; the TCK
      * requires only that clients restore their registrations. Required for

@@ -60,6 +60,14 @@ final class KeepingRegistry extends ForwardingRegistry {
         ((MemoryRegistry) delegate).halt();
     }
 
+    /** The server drops this client's records; the keeper notices and writes back what it holds. */
+    synchronized void loseSession() {
+        for (Kept k : List.copyOf(kept.values())) {
+            super.deregister(k.service());
+        }
+        writeBack();
+    }
+
     /** What the keeper does once the server is back. */
     synchronized void writeBack() {
         if (abandoned) {

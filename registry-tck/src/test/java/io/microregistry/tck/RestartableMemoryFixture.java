@@ -10,7 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The memory backend with a "server restart" that keeps state, as etcd's does, after which
- * every client's keeper writes its registrations back: enough for the outage contracts to
+ * every client's keeper writes its registrations back, and a session loss that drops one
+ * client's records until its keeper writes them back: enough for the outage contracts to
  * tell a correct keeper from a broken one without a network server.
  */
 class RestartableMemoryFixture extends MemoryFixture {
@@ -32,6 +33,7 @@ class RestartableMemoryFixture extends MemoryFixture {
     public Set<Capability> capabilities() {
         Set<Capability> capabilities = EnumSet.copyOf(super.capabilities());
         capabilities.add(Capability.SERVER_RESTART);
+        capabilities.add(Capability.SESSION_LOSS);
         return capabilities;
     }
 
@@ -43,6 +45,11 @@ class RestartableMemoryFixture extends MemoryFixture {
     @Override
     public void abandon(Registry client) {
         ((KeepingRegistry) client).abandon();
+    }
+
+    @Override
+    public void loseSession(Registry client) {
+        ((KeepingRegistry) client).loseSession();
     }
 
     @Override
