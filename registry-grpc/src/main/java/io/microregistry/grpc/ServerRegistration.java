@@ -102,7 +102,7 @@ public final class ServerRegistration implements AutoCloseable {
         }, "micro-grpc-registration-" + options.nodeId);
         watcher.setDaemon(true);
         watcher.start();
-        LOG.info("registered gRPC server {} as {} node {} at {} ({} methods)", server, options.serviceName,
+        LOG.info("registered gRPC server as {} node {} at {} ({} methods)", options.serviceName,
                 options.nodeId, address, service.endpoints().size());
         return registration;
     }
