@@ -115,9 +115,13 @@ public final class EtcdGrpcNameResolverProvider extends NameResolverProvider {
         return true;
     }
 
+    /**
+     * Below grpc's DNS resolver (5): the highest priority decides the scheme of targets that
+     * have none ({@code host:port}), and those must stay DNS with this jar on the class path.
+     */
     @Override
     protected int priority() {
-        return 5;
+        return 4;
     }
 
     @Override

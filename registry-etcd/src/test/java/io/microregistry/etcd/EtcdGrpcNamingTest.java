@@ -205,6 +205,13 @@ class EtcdGrpcNamingTest {
         assertThat(etcdctl.run("get", "", "--prefix", "--keys-only")).isBlank();
     }
 
+    @Test
+    void grpcFindsTheEtcdSchemeButPlainTargetsStayDns() {
+        assertThat(io.grpc.NameResolverRegistry.getDefaultRegistry().getProviderForScheme("etcd"))
+                .isInstanceOf(EtcdGrpcNameResolverProvider.class);
+        assertThat(io.grpc.NameResolverRegistry.getDefaultRegistry().asFactory().getDefaultScheme()).isEqualTo("dns");
+    }
+
     private long lease(String key) {
         String fields = etcdctl.run("get", key, "-w", "fields");
         Matcher m = Pattern.compile("\"Lease\" : (\\d+)").matcher(fields);

@@ -67,6 +67,8 @@ class WeightAndRegistrationTest {
                 .isInstanceOf(MicroNameResolverProvider.class);
         assertThat(LoadBalancerRegistry.getDefaultRegistry().getProvider(WeightedRoundRobinProvider.POLICY))
                 .isInstanceOf(WeightedRoundRobinProvider.class);
+        // Targets without a scheme (host:port) must still go to DNS, not to us.
+        assertThat(NameResolverRegistry.getDefaultRegistry().asFactory().getDefaultScheme()).isEqualTo("dns");
     }
 
     @Test

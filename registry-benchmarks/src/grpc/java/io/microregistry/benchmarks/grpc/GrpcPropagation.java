@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  * server is registered, measured, deregistered and shut down; the next waits until the channel
  * no longer reaches it. Warm-up samples first; sides alternate per round.
  *
- * <p>Usage: {@code GrpcPropagation --output docs/benchmarks.md [--samples 50]}; replaces the
+ * <p>Usage: {@code GrpcPropagation --output docs/benchmarks.md [--samples 200]}; replaces the
  * section between the {@code grpc-propagation} markers in the output (appends it if absent).
  */
 public final class GrpcPropagation {
@@ -65,7 +65,7 @@ public final class GrpcPropagation {
 
     public static void main(String[] args) throws Exception {
         Path output = null;
-        int samples = 50;
+        int samples = 200;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--output" -> output = Path.of(args[++i]);
@@ -184,7 +184,9 @@ public final class GrpcPropagation {
             while ((address = seen.get(name)) == null) {
                 LockSupport.parkNanos(20_000);
             }
-            ManagedChannel direct = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+            int colon = address.lastIndexOf(':');
+            ManagedChannel direct = NettyChannelBuilder.forAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))).usePlaintext().build();
             String answer = BenchGreeter.call(direct);
             long t1 = System.nanoTime();
             direct.shutdownNow();
