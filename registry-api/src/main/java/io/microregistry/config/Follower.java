@@ -5,6 +5,7 @@ import io.microregistry.WatchStatus;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.config.store.ConfigStore;
+import io.microregistry.config.store.HistoryLostException;
 import io.microregistry.config.store.StoreListing;
 import io.microregistry.config.store.StoreWatch;
 import io.microregistry.config.store.StoreWatchListener;
@@ -145,6 +146,7 @@ final class Follower implements ConfigSubscription {
                         continue;
                     }
                     if (signal.payload instanceof Trouble trouble) {
+                        needListing |= trouble.cause instanceof HistoryLostException;
                         markStale(trouble.cause);
                         watch.close();
                         break;
@@ -219,7 +221,8 @@ final class Follower implements ConfigSubscription {
         }
         known.clear();
         known.putAll(now);
-        revision = Math.max(at, changes.stream().mapToLong(ConfigChange::revision).max().orElse(at));
+        // The listing is the truth, even when its revision is lower (a wiped server starts over).
+        revision = listing.revision();
         for (ConfigChange c : changes) {
             deliver(() -> listener.onChange(c));
         }
