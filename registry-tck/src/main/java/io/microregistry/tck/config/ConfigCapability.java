@@ -5,11 +5,11 @@ package io.microregistry.tck.config;
  * capability the fixture does not claim is reported skipped with the reason, never passed.
  */
 public enum ConfigCapability {
-    /** {@link ConfigFixture#restartServer()} stops the server and starts it again on the same address. */
+    /** {@link ConfigFixture#restartServer()} stops the server and starts it again on the same address (state kept or not). */
     SERVER_RESTART("the fixture cannot restart the backend server"),
     /**
      * {@link ConfigFixture#stopServer()} / {@link ConfigFixture#startServer()} take the server
-     * away and bring it back (state kept), and {@link ConfigFixture#newClient()} works while it
+     * away and bring it back (its state may be lost, as a dev agent's is), and {@link ConfigFixture#newClient()} works while it
      * is down.
      */
     SERVER_STOP("the fixture cannot stop and start the backend server"),

@@ -30,12 +30,12 @@ public interface ConfigFixture extends AutoCloseable {
         return Duration.ofSeconds(30);
     }
 
-    /** Stops and restarts the server on the same address, state kept; returns once it accepts connections. */
+    /** Stops and restarts the server on the same address (state kept or lost, as the server does); returns once it accepts connections. */
     default void restartServer() {
         throw new UnsupportedOperationException("restartServer");
     }
 
-    /** Stops the server (state kept). */
+    /** Stops the server. */
     default void stopServer() {
         throw new UnsupportedOperationException("stopServer");
     }

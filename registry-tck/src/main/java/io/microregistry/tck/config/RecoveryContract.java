@@ -48,7 +48,8 @@ public abstract class RecoveryContract extends ConfigContract {
             assertThat(replay(recorder.snapshot, recorder.changes)).isEqualTo(expected);
             assertThat(expected).containsEntry(key("r/k1"), "2").containsEntry(key("r/k6"), "1").doesNotContainKey(key("r/k2"));
         });
-        WatchContract.assertOrdered(recorder.changes.stream().filter(c -> c.type() == ConfigChange.Type.PUT).toList());
+        // A server that lost its state (a dev agent) starts its revisions over, so only per-key order and no repeats are asked.
+        WatchContract.assertOrdered(recorder.changes.stream().filter(c -> c.type() == ConfigChange.Type.PUT).toList(), false);
         await(fixture().recoveryBound()).until(() -> recorder.statuses.isEmpty()
                 || recorder.statuses.get(recorder.statuses.size() - 1).isCurrent());
     }
