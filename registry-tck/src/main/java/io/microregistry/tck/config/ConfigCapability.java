@@ -16,7 +16,8 @@ public enum ConfigCapability {
     /**
      * The backend keeps history, so a watch delivers every intermediate value of a key (etcd
      * revisions, the memory store). Without it, a watch may coalesce several writes to one
-     * key into the latest (Consul blocking queries, ZooKeeper watches).
+     * key into the latest (Consul blocking queries, ZooKeeper watches), and orders changes per
+     * key, not across keys.
      */
     EVERY_CHANGE("the backend delivers the latest value of a key, not every intermediate one"),
     /** Discovery through {@code MICRO_REGISTRY}: {@link ConfigFixture#providerProperties()} opens this backend. */
