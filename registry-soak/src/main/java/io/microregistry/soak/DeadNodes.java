@@ -43,6 +43,7 @@ final class DeadNodes implements AutoCloseable {
     private final Set<String> staleSightings = ConcurrentHashMap.newKeySet();
     private final Thread poller;
     private volatile boolean closed;
+    private volatile long polls;
 
     DeadNodes(Registry registry, String service, Duration ttl) {
         this.registry = registry;
@@ -131,7 +132,20 @@ final class DeadNodes implements AutoCloseable {
                     }
                 }
             }
+            polls++;
             ServerProcess.pause(POLL);
+        }
+    }
+
+    /**
+     * Waits (at most 5 s) until two more polls have completed, so that what the soak's own
+     * check just saw is also in this monitor's record before it is drained.
+     */
+    void catchUp() {
+        long target = polls + 2;
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (polls < target && System.nanoTime() < deadline && poller.isAlive()) {
+            ServerProcess.pause(Duration.ofMillis(20));
         }
     }
 

@@ -94,6 +94,9 @@ final class ReliabilityReport {
                     .append(violations.isEmpty() ? "none" : violations.size() + " of " + result.outcomes().size())
                     .append(String.format(Locale.ROOT, " (run took %d s)%n",
                             result.finished().getEpochSecond() - result.started().getEpochSecond()));
+            if (!result.aborted().isEmpty()) {
+                md.append("  - **run ").append(abbreviate(result.aborted())).append("**\n");
+            }
             for (FaultOutcome o : violations.subList(0, Math.min(MAX_DETAILS, violations.size()))) {
                 md.append(String.format(Locale.ROOT, "  - #%d %s %s: lost %d, stale %d, diverged %d (silent %d), "
                                 + "recovery %s, dead-node times %s. %s%n",

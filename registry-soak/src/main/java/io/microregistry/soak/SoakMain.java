@@ -3,6 +3,10 @@ package io.microregistry.soak;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +18,8 @@ import java.util.Set;
  * <p>Options: {@code --output FILE} (required), {@code --backends etcd,consul,zookeeper},
  * {@code --faults 100} (per backend), {@code --seed N} (default: the current time, recorded in
  * the report), {@code --kinds K1,K2} (default: all {@link FaultKind}s), {@code --ttl-ms 5000},
- * {@code --registrants 6}, {@code --nodes 5}. Exits 0 once the report is written, whatever it
+ * {@code --registrants 6}, {@code --nodes 5}, {@code --parallel} (the backends at the same time, each
+ * with its own server and processes: faster, but recovery times then include the others' load). Exits 0 once the report is written, whatever it
  * shows; 2 on bad arguments.
  */
 public final class SoakMain {
@@ -31,8 +36,13 @@ public final class SoakMain {
         long ttlMs = 5000;
         int registrants = 6;
         int nodes = 5;
+        boolean parallel = false;
         try {
             for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--parallel")) {
+                    parallel = true;
+                    continue;
+                }
                 String value = args[++i];
                 switch (args[i - 1]) {
                     case "--output" -> output = Path.of(value);
@@ -58,21 +68,38 @@ public final class SoakMain {
                 + String.join(",", backends.stream().map(Backend::provider).toList()) + " --faults " + faults
                 + " --seed " + seed + (kinds.size() < FaultKind.values().length ? " --kinds " + kinds : "")
                 + (ttlMs != 5000 ? " --ttl-ms " + ttlMs : "") + (registrants != 6 ? " --registrants " + registrants : "")
-                + (nodes != 5 ? " --nodes " + nodes : "") + "\"";
+                + (nodes != 5 ? " --nodes " + nodes : "") + (parallel ? " --parallel" : "") + "\"";
         Duration ttl = Duration.ofMillis(ttlMs);
         Path work = Path.of("target", "soak");
         List<SoakResult> results = new ArrayList<>();
+        List<SoakSettings> runs = new ArrayList<>();
         for (Backend backend : backends) {
-            SoakSettings settings = new SoakSettings(backend, registrants, nodes, ttl, faults, seed, kinds,
-                    ttl.multipliedBy(3).plusSeconds(5), work.resolve(backend.provider()));
-            SoakResult result = new SoakRun(settings).run();
-            results.add(result);
-            ReliabilityReport.write(output, ReliabilityReport.render(results, command));
+            runs.add(new SoakSettings(backend, registrants, nodes, ttl, faults, seed, kinds,
+                    ttl.multipliedBy(3).plusSeconds(5), work.resolve(backend.provider())));
+        }
+        Path file = output;
+        Consumer<SoakResult> done = result -> {
+            synchronized (results) {
+                results.add(result);
+                results.sort(Comparator.comparing(r -> r.settings().backend()));
+                ReliabilityReport.write(file, ReliabilityReport.render(results, command));
+            }
             System.out.printf("soak %s: %d faults, lost %d, stale %d, diverged %d, dead nodes not gone %d%n",
-                    backend.provider(), result.outcomes().size(), result.lost(), result.stale(), result.diverged(),
-                    result.notGone());
+                    result.settings().backend().provider(), result.outcomes().size(), result.lost(), result.stale(),
+                    result.diverged(), result.notGone());
+        };
+        if (parallel) {
+            // Each run has its own server, ports and processes; they share only the machine.
+            List<CompletableFuture<Void>> all = runs.stream()
+                    .map(settings -> CompletableFuture.runAsync(() -> done.accept(new SoakRun(settings).run()),
+                            Executors.newSingleThreadExecutor()))
+                    .toList();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } else {
+            runs.forEach(settings -> done.accept(new SoakRun(settings).run()));
         }
         System.out.println("wrote " + output.toAbsolutePath());
+        System.exit(0);
     }
 
     private static List<String> split(String value) {

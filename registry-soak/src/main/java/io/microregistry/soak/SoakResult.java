@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** The outcomes of one soak run, with the sums and percentiles the report shows. Immutable. */
-record SoakResult(SoakSettings settings, Instant started, Instant finished, List<FaultOutcome> outcomes) {
+/**
+ * The outcomes of one soak run, with the sums and percentiles the report shows; {@code aborted}
+ * says why the run stopped early, empty if it did not. Immutable.
+ */
+record SoakResult(SoakSettings settings, Instant started, Instant finished, List<FaultOutcome> outcomes,
+                  String aborted) {
 
     List<FaultOutcome> of(FaultKind kind) {
         return outcomes.stream().filter(o -> o.kind() == kind).toList();
@@ -31,7 +35,7 @@ record SoakResult(SoakSettings settings, Instant started, Instant finished, List
 
     /** Whether every fault was clean: nothing lost, stale or diverged, every dead node gone. */
     boolean clean() {
-        return outcomes.stream().allMatch(FaultOutcome::clean);
+        return aborted.isEmpty() && outcomes.stream().allMatch(FaultOutcome::clean);
     }
 
     /** The outcomes that were not clean. */

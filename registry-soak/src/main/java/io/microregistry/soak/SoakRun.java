@@ -68,18 +68,26 @@ final class SoakRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String aborted = "";
         try {
             setUp();
             List<FaultKind> sequence = sequence();
             for (int i = 0; i < sequence.size(); i++) {
-                FaultOutcome outcome = inject(i, sequence.get(i));
-                outcomes.add(outcome);
-                LOG.info("{} fault {}/{}: {}", settings.backend(), i + 1, sequence.size(), outcome);
+                try {
+                    FaultOutcome outcome = inject(i, sequence.get(i));
+                    outcomes.add(outcome);
+                    LOG.info("{} fault {}/{}: {}", settings.backend(), i + 1, sequence.size(), outcome);
+                } catch (RuntimeException e) {
+                    // The harness could not go on (a server that does not come back): keep what was measured.
+                    LOG.error("{} soak aborted at fault {} ({})", settings.backend(), i + 1, sequence.get(i), e);
+                    aborted = "aborted at fault " + (i + 1) + " (" + sequence.get(i) + "): " + e.getMessage();
+                    break;
+                }
             }
         } finally {
             tearDown();
         }
-        return new SoakResult(settings, started, Instant.now(), List.copyOf(outcomes));
+        return new SoakResult(settings, started, Instant.now(), List.copyOf(outcomes), aborted);
     }
 
     /** Rounds of every enabled kind, each round shuffled by the seed, cut at the fault count. */
@@ -196,6 +204,7 @@ final class SoakRun {
         int diverged = 0;
         int silent = 0;
         List<String> detail = new ArrayList<>();
+        deadNodes.catchUp();
         Set<String> staleIds = new TreeSet<>(deadNodes.drainStale());
         if (recoveryNanos < 0) {
             Map<String, String> expected = expected();

@@ -35,7 +35,7 @@ class ReliabilityReportTest {
                 Set.of(FaultKind.SERVER_WIPE), Duration.ofSeconds(11), java.nio.file.Path.of("target"));
         SoakResult result = new SoakResult(settings, Instant.EPOCH, Instant.EPOCH, List.of(
                 new FaultOutcome(0, FaultKind.SERVER_WIPE, "server", 120, 0, 0, 0, 0, List.of(), ""),
-                new FaultOutcome(1, FaultKind.SERVER_WIPE, "server", -1, 2, 1, 1, 1, List.of(7000L, -1L), "x")));
+                new FaultOutcome(1, FaultKind.SERVER_WIPE, "server", -1, 2, 1, 1, 1, List.of(7000L, -1L), "x")), "");
 
         String md = ReliabilityReport.render(List.of(result), "cmd");
 
