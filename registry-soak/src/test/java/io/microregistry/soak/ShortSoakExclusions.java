@@ -16,16 +16,21 @@ final class ShortSoakExclusions {
     /** Backend to (fault kind to why it is excluded). Empty for a backend that holds every kind. */
     static final Map<Backend, Map<FaultKind, String>> EXCLUDED = Map.of(
             Backend.ETCD, Map.of(),
-            Backend.CONSUL, Map.of(),
-            // Observed on main (soak seed 2, TTL 2 s, 3 registrants x 3 nodes): after a server restart
-            // the subscription and the cache miss the re-written metadata of nodes that the backend
-            // (getService) already serves, while both report CURRENT; SIGTERM 2 of 2, SIGKILL 2 of 2,
-            // wipe 2 of 2 faults diverged (issue 14, ZooKeeper: watches on the main session, and a
-            // rebuilt watch that compares znode versions instead of content).
+            // Observed on main (full soak, seed 20261201, TTL 5 s, 6 x 5 nodes; docs/reliability.md):
+            // right after a SIGKILLed agent restarts, nodes of registrants killed minutes before are
+            // served as passing again (STALE), as issue 14 reports: the restarted agent restores its
+            // services and default-consistency health reads answer from a half-restored state.
+            Backend.CONSUL, Map.of(
+                    FaultKind.SERVER_SIGKILL, "issue 14: dead nodes served again after an agent SIGKILL + restart"),
+            // Observed on main (same runs, and the short soak at TTL 2 s): after a server restart,
+            // wipe or SIGSTOP the subscription and the cache miss re-written metadata of nodes that
+            // getService already serves, while both say CURRENT (issue 14, ZooKeeper: watches on the
+            // main session, and a rebuilt watch that compares znode versions instead of content).
             Backend.ZOOKEEPER, Map.of(
                     FaultKind.SERVER_SIGTERM, "issue 14: watchers and cache go silently stale after a server restart",
                     FaultKind.SERVER_SIGKILL, "issue 14: watchers and cache go silently stale after a server restart",
-                    FaultKind.SERVER_WIPE, "issue 14: watchers and cache go silently stale after a wiped server"));
+                    FaultKind.SERVER_WIPE, "issue 14: watchers and cache go silently stale after a wiped server",
+                    FaultKind.SERVER_SIGSTOP, "issue 14: watchers and cache go silently stale after a frozen server"));
 
     private ShortSoakExclusions() {
     }
