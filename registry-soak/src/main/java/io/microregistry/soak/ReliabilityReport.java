@@ -46,7 +46,8 @@ final class ReliabilityReport {
                 **diverged** = the subscription's view or the cache disagreeing with `getService` at the end of the
                 window (*silent*: while saying CURRENT). Recovery = from the fault's end (server ready again,
                 registrant killed, process resumed) until backend, subscription and cache all show exactly the live
-                nodes with their latest metadata; "not recovered" = not within the window.
+                nodes with their latest metadata; "not recovered" = not within the window (which opens at the fault's
+                end, or for a registrant SIGKILL once its replacement process has registered).
 
                 """);
         md.append("| backend | fault kind | faults | lost | stale | diverged (silent) | recovery p50 ms | recovery max ms | not recovered |\n");

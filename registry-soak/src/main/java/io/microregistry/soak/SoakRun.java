@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * of the fault's end, the backend ({@code getService}), the subscription and the cache must all
  * show exactly the nodes of the live registrants with their latest metadata. The fault's end is
  * when the server is ready again (server faults), when the registrant was killed, or when it
- * was resumed. A diverged view is replaced by a new one after it is counted, so each fault is
+ * was resumed; recovery is measured from there. The window opens at the same moment, except
+ * after a registrant SIGKILL, where it opens once the replacement process has registered (a
+ * JVM's start on a loaded machine is not the registry's recovery). A diverged view is replaced by a new one after it is counted, so each fault is
  * judged on its own.
  *
  * <p>Blocking, single use, not thread-safe.
@@ -122,7 +124,7 @@ final class SoakRun {
         cache = CachingRegistry.view(observer);
         deadNodes = new DeadNodes(observer, SERVICE, settings.ttl());
         long start = System.nanoTime();
-        if (awaitAgreement(start) < 0) {
+        if (awaitAgreement(start, start) < 0) {
             throw new IllegalStateException("the registry did not show the registrants' nodes before any fault: "
                     + describe());
         }
@@ -186,7 +188,11 @@ final class SoakRun {
                 dead.kill();
                 end = System.nanoTime();
                 deadNodes.died(dead.nodeIds(), end);
-                registrants.set(slot, newRegistrant());
+                Registrant replacement = newRegistrant();
+                registrants.set(slot, replacement);
+                // A new JVM's start is not part of the fault: the window opens once it has registered
+                // (if it never does, its nodes count as lost).
+                replacement.awaitGen(START_BOUND);
             }
             case REGISTRANT_SIGSTOP -> {
                 Registrant frozen = registrants.get(random.nextInt(registrants.size()));
@@ -202,13 +208,16 @@ final class SoakRun {
         }
         // A write after the fault: a watcher or cache that went quietly deaf misses it.
         registrants.get(random.nextInt(registrants.size())).bump();
-        long recovery = awaitAgreement(end);
+        long recovery = awaitAgreement(end, Math.max(end, System.nanoTime()));
         return judge(index, kind, target, recovery);
     }
 
-    /** Polls until backend, subscription and cache all show what is expected; nanos since {@code end}, or -1. */
-    private long awaitAgreement(long end) {
-        long deadline = end + settings.window().toNanos();
+    /**
+     * Polls until backend, subscription and cache all show what is expected, at most the window
+     * from {@code opens}; returns the nanos since {@code end}, or -1.
+     */
+    private long awaitAgreement(long end, long opens) {
+        long deadline = opens + settings.window().toNanos();
         while (true) {
             Map<String, String> expected = expected();
             Map<String, String> truth = backend();
