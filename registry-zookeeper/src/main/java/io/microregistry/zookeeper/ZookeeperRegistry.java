@@ -84,11 +84,11 @@ final class ZookeeperRegistry implements Registry {
     /** Which session keeps each path alive. Updated under the path's lock. */
     private final Map<String, LiveNodes> keepers = new ConcurrentHashMap<>();
     private final Set<ZookeeperWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     /** Runs every watch of this client, in order: one thread however many watches. */
     private final ScheduledExecutorService watchThread;
     private final DirectoryTrust trust;
-    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
-    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private final LiveNodes main;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
