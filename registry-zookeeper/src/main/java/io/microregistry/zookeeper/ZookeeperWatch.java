@@ -179,14 +179,57 @@ final class ZookeeperWatch implements Watcher {
 
     // ---- following the server ----
 
-    /** ZooKeeper's event thread: hand the notification to the watch thread. */
+    /**
+     * ZooKeeper's event thread: for a changed node znode, asks for its data at once, so the
+     * read sees the znode as close to this change as possible even while the watch thread is
+     * busy (answers come back on this thread, in order with later notifications); everything
+     * else goes straight to the watch thread.
+     */
     private void notified(WatchedEvent event) {
         if (event.getType() == EventType.None || event.getPath() == null || isStopped()) {
             return;
         }
         String path = event.getPath();
         EventType type = event.getType();
-        submit(() -> changed(path, type));
+        if (type == EventType.NodeDeleted || ZookeeperPaths.depth(path) != 2 || !inScope(path)) {
+            submit(() -> changed(path, type));
+            return;
+        }
+        try {
+            client.getZookeeperClient().getZooKeeper().getData(path, false, (rc, p, ctx, data, stat) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
+                    byte[] now = code == KeeperException.Code.OK ? data : null;
+                    submit(() -> read(path, now));
+                } else {
+                    submit(() -> changed(path, type));
+                }
+            }, null);
+        } catch (Exception e) {
+            submit(() -> changed(path, type));
+        }
+    }
+
+    /** A node znode's data as read right after its notification (null: gone by then). */
+    private void read(String path, byte[] data) {
+        if (isStopped()) {
+            return;
+        }
+        try {
+            String dir = path.substring(0, path.lastIndexOf('/'));
+            if (data != null && !trusts(dir)) {
+                trust.skipped(path);
+                return;
+            }
+            deliver(path, data == null ? Map.of() : decoder.perNode(path, data));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            setStatus(WatchStatus.State.RESYNCING, BackendErrors.translate(e, "read " + path, settings));
+            scheduleRetry();
+        }
     }
 
     private void connectionChanged(ConnectionState state) {
