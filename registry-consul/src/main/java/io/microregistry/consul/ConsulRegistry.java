@@ -48,6 +48,8 @@ final class ConsulRegistry implements Registry {
     private final CheckKeeper keeper;
     private final AgentServices agentServices;
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
     private final ConsulFeed feed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
@@ -260,6 +262,14 @@ final class ConsulRegistry implements Registry {
         });
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
@@ -298,6 +308,7 @@ final class ConsulRegistry implements Registry {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        hub.close();
         List<ConsulWatch> open = List.copyOf(watches);
         open.forEach(ConsulWatch::stop);
         feed.close();
