@@ -78,15 +78,16 @@ public interface Registry extends AutoCloseable {
      * and reports its health ({@link Subscription#status()}, {@link WatchListener#onStatus});
      * it ends when closed or when this client closes.
      *
-     * <p>The default implementation pumps a {@link #watch(WatchOptions) watcher} on a thread
-     * of its own; backends built on the shared core share one backend subscription per prefix
-     * between all subscribers of a client instead.
+     * <p>The default implementation opens a {@link io.microregistry.backend.SubscriptionHub} of its
+     * own per call (one {@link #watch(WatchOptions) watcher} and one pump thread per subscription);
+     * every backend of this project overrides it with the client's one hub, so all subscribers of
+     * a prefix in a client share one backend watch.
      *
      * @throws IllegalArgumentException if an argument is null or the filter breaks a rule
      * @throws RegistryException        if the backend could not establish the watch
      */
     default Subscription subscribe(WatchOptions options, WatchListener listener) {
-        return WatcherSubscription.open(this, options, listener);
+        return new io.microregistry.backend.SubscriptionHub(this).subscribe(options, listener);
     }
 
     /** {@link #watch(WatchOptions)} over every service. */

@@ -75,6 +75,14 @@ public final class RecordDecoder {
         return nodes;
     }
 
+    /**
+     * Skips a record the backend decoded but will not serve (its identity does not match
+     * where it is stored, for instance): warned once per key, like an undecodable one.
+     */
+    public void skip(String key, String why) {
+        warnOnce(key, why);
+    }
+
     private void warnOnce(String key, String why) {
         if (warned.add(key)) {
             LOG.warn("skipping {} {}: not a go-micro service record ({})", where, key, why);

@@ -4,6 +4,7 @@ import io.microregistry.Endpoint;
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Service;
+import io.microregistry.Value;
 import io.microregistry.WatchOptions;
 
 import java.util.HashSet;
@@ -12,17 +13,63 @@ import java.util.Set;
 
 /**
  * The rules every backend applies to input before touching the backend, so bad input fails
- * the same way everywhere: an {@link IllegalArgumentException} that names the field and the
- * rule, and nothing written.
+ * the same way everywhere, the embedded {@code memory} backend included: an
+ * {@link IllegalArgumentException} that names the field and the rule, and nothing written.
+ *
+ * <p><b>Characters.</b> Every string must be valid Unicode: an unpaired UTF-16 surrogate
+ * (half of an emoji, {@code "x\uD800"}) cannot be stored by any backend without turning into
+ * {@code ?}, where it would share a key with another name, so it is refused. Control
+ * characters (U+0000..U+001F, U+007F..U+009F) are refused everywhere except TAB, LF and CR in
+ * metadata values (free text such as a PEM certificate). <i>Identity</i> fields — service
+ * name, node id, version, endpoint name, metadata keys, value names and types — additionally
+ * refuse the invisible format characters of category Cf (U+200B zero width space, U+202E
+ * right-to-left override, U+FEFF, …) and the Unicode noncharacters (U+FDD0..U+FDEF and every
+ * U+xFFFE/U+xFFFF), because two names that print the same must not be two services (spoofing)
+ * and several backends refuse them. Everything else is accepted and round-trips exactly:
+ * emoji and other supplementary characters, combining accents, right-to-left scripts, private
+ * use characters, {@code / . .. % ? * \ "}; backends encode what their keys cannot hold.
+ *
+ * <p><b>Limits</b>, chosen so that every backend can store the result (Consul caps a Meta
+ * value at 512 characters but carries metadata in tags too; a ZooKeeper znode holds about
+ * 1 MB; an etcd request about 1.5 MB):
+ * <ul>
+ *   <li>service name, node id, version, endpoint name, metadata key, value name and type:
+ *       {@value #MAX_NAME_LENGTH} UTF-16 characters;</li>
+ *   <li>node address: {@value #MAX_ADDRESS_LENGTH} characters;</li>
+ *   <li>metadata value (service, node or endpoint): {@value #MAX_METADATA_VALUE_LENGTH}
+ *       characters;</li>
+ *   <li>{@link Value} trees: nesting depth {@value #MAX_VALUE_DEPTH}, at most
+ *       {@value #MAX_VALUES_PER_ENDPOINT} values per endpoint;</li>
+ *   <li>one node's record (the go-micro JSON of the service holding that node):
+ *       {@value #MAX_RECORD_BYTES} bytes of UTF-8.</li>
+ * </ul>
  *
  * <p>Stateless and thread-safe.
  */
 public final class RegistrationRules {
 
-    /** Longest service name, node id or version, in characters. */
+    /** Longest service name, node id, version, endpoint name, metadata key, value name or type, in characters. */
     public static final int MAX_NAME_LENGTH = 255;
     /** Longest node address, in characters. */
     public static final int MAX_ADDRESS_LENGTH = 1024;
+    /** Longest metadata value, in characters. */
+    public static final int MAX_METADATA_VALUE_LENGTH = 16 * 1024;
+    /** Deepest {@link Value} tree: a leaf at the top is depth 1. */
+    public static final int MAX_VALUE_DEPTH = 32;
+    /** Most {@link Value}s in one endpoint's request and response trees together. */
+    public static final int MAX_VALUES_PER_ENDPOINT = 10_000;
+    /** Largest record of one node, in bytes of UTF-8 JSON. */
+    public static final int MAX_RECORD_BYTES = 256 * 1024;
+
+    /** How strict a string check is. */
+    private enum Kind {
+        /** Names that identify something: no control, format or noncharacters. */
+        IDENTITY,
+        /** Addresses: no control characters. */
+        TEXT,
+        /** Metadata values: free text, TAB/LF/CR allowed. */
+        FREE_TEXT
+    }
 
     private RegistrationRules() {
     }
@@ -33,15 +80,28 @@ public final class RegistrationRules {
             throw new IllegalArgumentException("options must not be null");
         }
         checkNodes(service, "register");
-        checkText("service version", service.version(), true, MAX_NAME_LENGTH);
+        checkText("service version", service.version(), true, MAX_NAME_LENGTH, Kind.IDENTITY);
         checkMap("service metadata", service.metadata());
         for (Endpoint e : service.endpoints()) {
-            checkText("endpoint name", e.name(), false, MAX_NAME_LENGTH);
+            if (e == null) {
+                throw new IllegalArgumentException("endpoints must not contain null");
+            }
+            checkText("endpoint name", e.name(), false, MAX_NAME_LENGTH, Kind.IDENTITY);
             checkMap("endpoint metadata", e.metadata());
+            int[] count = {0};
+            checkValue("endpoint " + e.name() + " request", e.request(), 1, count);
+            checkValue("endpoint " + e.name() + " response", e.response(), 1, count);
         }
         for (Node node : service.nodes()) {
-            checkText("node address", node.address(), false, MAX_ADDRESS_LENGTH);
+            checkText("node address", node.address(), false, MAX_ADDRESS_LENGTH, Kind.TEXT);
             checkMap("node metadata", node.metadata());
+        }
+        for (Node node : service.nodes()) {
+            int size = ServiceJson.encode(service.withNode(node)).length;
+            if (size > MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException("record of node " + node.id() + " must be at most "
+                        + MAX_RECORD_BYTES + " bytes of JSON, was " + size);
+            }
         }
     }
 
@@ -60,7 +120,20 @@ public final class RegistrationRules {
 
     /** Checks a service name given to a lookup or watch. */
     public static void checkServiceName(String name) {
-        checkText("service name", name, false, MAX_NAME_LENGTH);
+        checkText("service name", name, false, MAX_NAME_LENGTH, Kind.IDENTITY);
+    }
+
+    /**
+     * Whether {@code name} is a service name or node id these rules accept. Readers use it to
+     * skip foreign records they could not have written.
+     */
+    public static boolean isAcceptedName(String name) {
+        try {
+            checkText("name", name, false, MAX_NAME_LENGTH, Kind.IDENTITY);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void checkNodes(Service service, String operation) {
@@ -73,7 +146,10 @@ public final class RegistrationRules {
         }
         Set<String> ids = new HashSet<>();
         for (Node node : service.nodes()) {
-            checkText("node id", node.id(), false, MAX_NAME_LENGTH);
+            if (node == null) {
+                throw new IllegalArgumentException("service nodes must not contain null");
+            }
+            checkText("node id", node.id(), false, MAX_NAME_LENGTH, Kind.IDENTITY);
             if (!ids.add(node.id())) {
                 throw new IllegalArgumentException("node id must be unique within the service, '" + node.id()
                         + "' appears twice");
@@ -81,7 +157,27 @@ public final class RegistrationRules {
         }
     }
 
-    private static void checkText(String field, String value, boolean mayBeEmpty, int maxLength) {
+    private static void checkValue(String field, Value value, int depth, int[] count) {
+        if (value == null) {
+            return;
+        }
+        // Checked before descending: a tree thousands deep must fail here, not overflow the stack.
+        if (depth > MAX_VALUE_DEPTH) {
+            throw new IllegalArgumentException(field + " value tree must be at most " + MAX_VALUE_DEPTH
+                    + " levels deep");
+        }
+        if (++count[0] > MAX_VALUES_PER_ENDPOINT) {
+            throw new IllegalArgumentException(field + " must hold at most " + MAX_VALUES_PER_ENDPOINT
+                    + " values per endpoint");
+        }
+        checkText(field + " value name", value.name(), true, MAX_NAME_LENGTH, Kind.IDENTITY);
+        checkText(field + " value type", value.type(), true, MAX_NAME_LENGTH, Kind.IDENTITY);
+        for (Value child : value.values()) {
+            checkValue(field, child, depth + 1, count);
+        }
+    }
+
+    private static void checkText(String field, String value, boolean mayBeEmpty, int maxLength, Kind kind) {
         if (value == null) {
             throw new IllegalArgumentException(field + " must not be null");
         }
@@ -92,17 +188,49 @@ public final class RegistrationRules {
             throw new IllegalArgumentException(field + " must be at most " + maxLength + " characters, was "
                     + value.length());
         }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new IllegalArgumentException(field + " must not contain control characters, found U+"
-                        + String.format("%04X", (int) value.charAt(i)) + " at index " + i);
+        for (int i = 0; i < value.length(); ) {
+            char c = value.charAt(i);
+            int cp;
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, value.charAt(i + 1));
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " must be valid Unicode, found an unpaired surrogate U+"
+                        + hex(c) + " at index " + i);
+            } else {
+                cp = c;
             }
+            if (Character.isISOControl(cp) && !(kind == Kind.FREE_TEXT && (cp == '\t' || cp == '\n' || cp == '\r'))) {
+                throw new IllegalArgumentException(field + " must not contain control characters, found U+"
+                        + hex(cp) + " at index " + i);
+            }
+            if (kind == Kind.IDENTITY) {
+                if (Character.getType(cp) == Character.FORMAT) {
+                    throw new IllegalArgumentException(field + " must not contain invisible format characters, found U+"
+                            + hex(cp) + " at index " + i);
+                }
+                if (isNoncharacter(cp)) {
+                    throw new IllegalArgumentException(field + " must not contain Unicode noncharacters, found U+"
+                            + hex(cp) + " at index " + i);
+                }
+            }
+            i += Character.charCount(cp);
         }
     }
 
+    private static boolean isNoncharacter(int cp) {
+        return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+    }
+
+    private static String hex(int cp) {
+        return String.format("%04X", cp);
+    }
+
     private static void checkMap(String field, Map<String, String> map) {
-        for (String key : map.keySet()) {
-            checkText(field + " key", key, false, MAX_NAME_LENGTH);
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            checkText(field + " key", entry.getKey(), false, MAX_NAME_LENGTH, Kind.IDENTITY);
+            checkText(field + " value of '" + entry.getKey() + "'", entry.getValue(), true,
+                    MAX_METADATA_VALUE_LENGTH, Kind.FREE_TEXT);
         }
     }
 }

@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * <p>Immutable and thread-safe.
  *
- * @param state       loaded or not, current or stale
+ * @param state       loaded or not, current, resyncing, stale or degraded
  * @param since       when the cache entered this state; {@link Instant#EPOCH} for {@link State#NOT_LOADED}
- * @param lastFailure while {@link State#STALE}, the backend trouble that made it so; empty otherwise
+ * @param lastFailure while not {@link State#CURRENT}, the cause: the backend trouble that made it
+ *                    so, or for {@link State#DEGRADED} the reason nodes are being held; empty otherwise
  */
 public record CacheStatus(State state, Instant since, Optional<RegistryException> lastFailure) {
 
@@ -29,7 +30,18 @@ public record CacheStatus(State state, Instant since, Optional<RegistryException
          * The backend could not be reached (watch broken, re-read failed): lookups serve the last
          * snapshot that was read, while the cache keeps trying to reconnect and resync.
          */
-        STALE
+        STALE,
+        /**
+         * The cache's watch broke or fell behind and is re-reading the backend; lookups serve the
+         * last good snapshot until the difference arrives.
+         */
+        RESYNCING,
+        /**
+         * Self-preservation: most of the service's nodes vanished at once (the backend lost its
+         * data, not the nodes their lives), so the cache keeps serving them for up to
+         * {@link CacheOptions#preservation()} while they come back; see {@link CachingRegistry}.
+         */
+        DEGRADED
     }
 
     static final CacheStatus NOT_LOADED = new CacheStatus(State.NOT_LOADED, Instant.EPOCH, Optional.empty());
@@ -40,8 +52,11 @@ public record CacheStatus(State state, Instant since, Optional<RegistryException
         }
     }
 
-    /** Whether lookups may be serving an outdated snapshot. */
+    /**
+     * Whether lookups may be serving an outdated snapshot: {@link State#STALE}, {@link State#RESYNCING}
+     * or {@link State#DEGRADED}.
+     */
     public boolean isStale() {
-        return state == State.STALE;
+        return state == State.STALE || state == State.RESYNCING || state == State.DEGRADED;
     }
 }

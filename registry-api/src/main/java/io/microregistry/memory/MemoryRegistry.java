@@ -4,10 +4,13 @@ import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
 import io.microregistry.Service;
+import io.microregistry.Subscription;
+import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.RegistrationRules;
+import io.microregistry.backend.SubscriptionHub;
 
 import java.util.List;
 import java.util.Set;
@@ -27,6 +30,8 @@ public final class MemoryRegistry implements Registry {
     private final MemoryStore store;
     private final boolean ownsStore;
     private final Set<EventQueue> watchers = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions, one backend watch per prefix shared by every subscriber of this client. */
+    private final SubscriptionHub hub = new SubscriptionHub(this);
     /** When this client stopped renewing (halted or closed); {@code Long.MIN_VALUE} while alive. */
     private volatile long stoppedAt = Long.MIN_VALUE;
     /** Unusable: halted or closed. The store reads it under its lock to refuse late writes. */
@@ -97,6 +102,13 @@ public final class MemoryRegistry implements Registry {
         return watcher;
     }
 
+    @Override
+    public Subscription subscribe(WatchOptions options, WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     /**
      * Stops renewing and watching without deregistering, as if the process had crashed:
      * this client's nodes expire after their TTL. For tests of liveness; the client is
@@ -107,6 +119,7 @@ public final class MemoryRegistry implements Registry {
             stoppedAt = store.now();
         }
         closed = true;
+        hub.close();
         watchers.forEach(EventQueue::stop);
     }
 
@@ -126,6 +139,7 @@ public final class MemoryRegistry implements Registry {
             store.removeOwnedBy(this);
             stoppedAt = store.now();
         }
+        hub.close();
         watchers.forEach(EventQueue::stop);
         if (ownsStore) {
             store.close();

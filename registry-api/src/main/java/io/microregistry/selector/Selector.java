@@ -31,13 +31,11 @@ import io.microregistry.cache.CachingRegistry;
  * success forgets its failures. {@link #reset(String)} forgets all of a service's state.
  * Ejection never makes a node disappear from the registry: it is this selector's opinion only.
  *
- * <p><b>Blocking:</b> the first selection of a service blocks while the cache loads it (one
+ * <p><b>Blocking:</b> the first selection blocks while the cache subscribes to the registry (one
  * backend read, however many threads ask at once); later selections are served from memory and
- * never block. A service with no node when first selected is not watched (no thread, no watch
- * kept for names that do not exist): its selections throw {@link NoSuchServiceException} from
- * memory, except that at most one per {@link io.microregistry.cache.CacheOptions#unknownRecheck()
- * recheck interval} (1 s by default) blocks to re-read the backend; so a service registered
- * later is found within about that interval, and followed by watch from then on.
+ * never block. The cache follows every service through one subscription, so a service with no
+ * node throws {@link NoSuchServiceException} from memory, costs nothing, and is found as soon as
+ * it is registered.
  *
  * <p><b>Thread-safety:</b> every method may be called from any thread concurrently.
  *

@@ -37,4 +37,24 @@ class KeySegmentTest {
         assertThat(KeySegment.of("a/b")).isEqualTo("a%2Fb");
         assertThat(KeySegment.goMicro("a/b")).isEqualTo("a-b");
     }
+
+    @Test
+    void aGeneratedSetOfNastyNamesNeverCollides() {
+        String[] parts = {"a", "A", "/", "//", ".", "..", "../x", "%", "%2F", "%25", "-", "?", "*", "\\", "\"", "'",
+            "\uD83D\uDE80", "e\u0301", "\u00E9", "\u202E", "\u200B", "\uFFFE", "\uE000", "\u05D0", " ", "\uD800",
+            "\uDBFF", "\uDC00", "?"};
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        java.util.Random random = new java.util.Random(15);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder name = new StringBuilder();
+            int n = 1 + random.nextInt(4);
+            for (int j = 0; j < n; j++) {
+                name.append(parts[random.nextInt(parts.length)]);
+            }
+            String s = name.toString();
+            String previous = seen.putIfAbsent(KeySegment.of(s), s);
+            assertThat(previous == null || previous.equals(s))
+                    .as("%s and %s share segment %s", previous, s, KeySegment.of(s)).isTrue();
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.microregistry.cache;
 import io.microregistry.Node;
 import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryUnavailableException;
+import io.microregistry.RegisterOptions;
 import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
 import io.microregistry.memory.MemoryRegistry;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+@org.junit.jupiter.api.Timeout(60)
 class CachingRegistryTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
@@ -112,36 +114,36 @@ class CachingRegistryTest {
     }
 
     @Test
-    void unknownNamesCostNoThreadNorWatchAndAreReReadAtMostOncePerInterval() {
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+    void unknownNamesCostNoThreadNorWatchNorRead() {
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
         try (CachingRegistry slow = CachingRegistry.view(backend,
                 new CacheOptions(FAST.reopenBackoff(), FAST.resyncInterval(), Duration.ofHours(1)))) {
             for (int i = 0; i < 300; i++) {
                 assertThat(slow.getService("typo-" + i)).isEmpty();
                 assertThat(slow.status("typo-" + i).state()).isEqualTo(CacheStatus.State.CURRENT);
             }
-            assertThat(cacheThreads()).as("threads after 300 unknown names").isZero();
+            assertThat(watchThreads()).as("watch threads after 300 unknown names").isEqualTo(1);
+            assertThat(backend.watches()).as("backend watches after 300 unknown names").isEqualTo(1);
             int reads = backend.reads();
             for (int i = 0; i < 1_000; i++) {
                 assertThat(slow.getService("typo-7")).isEmpty();
             }
-            assertThat(backend.reads()).as("re-reads within the interval").isEqualTo(reads);
+            assertThat(backend.reads()).as("re-reads of unknown names").isEqualTo(reads).isEqualTo(1);
         }
     }
 
     @Test
     void anUnknownServiceIsFollowedOnceItHasNodes() {
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
         try (CachingRegistry quick = CachingRegistry.view(backend,
                 new CacheOptions(FAST.reopenBackoff(), FAST.resyncInterval(), Duration.ofMillis(50)))) {
             assertThat(quick.getService("later")).isEmpty();
             CachedService handle = quick.cached("later");
-            assertThat(cacheThreads()).isZero();
+            assertThat(backend.watches()).isEqualTo(1);
 
             publisher.register(Service.builder("later").node("n1", "h:1").build());
             await().atMost(BOUND).untilAsserted(() -> assertThat(nodeIds(quick.getService("later"))).containsExactly("n1"));
             assertThat(nodeIds(handle.versions())).as("a handle taken while unknown").containsExactly("n1");
-            assertThat(cacheThreads()).as("followed now").isEqualTo(1);
+            assertThat(backend.watches()).as("followed through the same one watch").isEqualTo(1);
 
             // From now on changes arrive by watch, without re-reading.
             int reads = backend.reads();
@@ -205,14 +207,15 @@ class CachingRegistryTest {
 
     @Test
     void aWatchThreadInterruptedByAnyoneButCloseSaysTheServiceIsNoLongerFollowed() {
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
         publisher.register(greeter("1.0", "a"));
         List<Service> before = cache.getService("greeter");
         Thread follower = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("micro-registry-cache") && t.isAlive())
+                .filter(t -> t.getName().startsWith("micro-registry-watch") && t.isAlive())
                 .findFirst().orElseThrow();
         follower.interrupt();
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
+        await().atMost(BOUND).until(() -> cache.status("greeter").isStale());
         CacheStatus status = cache.status("greeter");
         assertThat(status.isStale()).as("status after the thread ended: %s", status).isTrue();
         assertThat(status.lastFailure()).get().extracting(Throwable::getMessage).asString().contains("interrupted");
@@ -294,9 +297,8 @@ class CachingRegistryTest {
     }
 
     @Test
-    void periodicReReadNoticesAnOutageTheWatchHides() {
-        try (CachingRegistry probing = CachingRegistry.view(backend,
-                new CacheOptions(FAST.reopenBackoff(), Duration.ofMillis(100)))) {
+    void anOutageTheWatchRidesOutIsReportedThroughItsStatusWithoutPeriodicReReads() {
+        try (CachingRegistry probing = CachingRegistry.view(backend, FAST)) {
             publisher.register(greeter("1.0", "a"));
             List<Service> before = probing.getService("greeter");
 
@@ -304,8 +306,12 @@ class CachingRegistryTest {
             await().atMost(BOUND).until(() -> probing.status("greeter").isStale());
             assertThat(probing.getService("greeter")).isEqualTo(before);
 
+            assertThat(probing.status("greeter").lastFailure()).get().extracting(Throwable::getMessage).asString()
+                    .contains("test outage");
+
             backend.recover();
             await().atMost(BOUND).until(() -> probing.status("greeter").state() == CacheStatus.State.CURRENT);
+            assertThat(backend.reads()).as("no re-read: the watch's status told").isEqualTo(1);
         }
     }
 
@@ -345,17 +351,18 @@ class CachingRegistryTest {
     @Test
     void closeStopsTheWatchesClosesAnOwnedRegistryAndRefusesLaterCalls() {
         // Threads of caches closed by earlier tests end asynchronously: start from none.
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
         publisher.register(greeter("1.0", "a"));
         publisher.register(Service.builder("other").node("o1", "h:1").build());
         cache.getService("greeter");
         cache.getService("other");
         cache.getService("nobody");
-        assertThat(cacheThreads()).as("one per service that has nodes, none for an unknown one").isEqualTo(2);
+        assertThat(watchThreads()).as("one for every service followed, none for an unknown one").isEqualTo(1);
+        assertThat(backend.watches()).isEqualTo(1);
 
         cache.close();
         cache.close();
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
         assertThatThrownBy(() -> cache.getService("greeter")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> backend.getService("greeter")).as("wrap() owns the registry")
                 .isInstanceOf(IllegalStateException.class);
@@ -380,7 +387,7 @@ class CachingRegistryTest {
         List<Service> before = view.getService("greeter");
         client.close();
         await().atMost(BOUND).until(() -> view.status("greeter").isStale());
-        await().atMost(BOUND).until(() -> cacheThreads() == 0);
+        await().atMost(BOUND).until(() -> watchThreads() == 0);
         assertThat(view.getService("greeter")).isEqualTo(before);
         view.close();
     }
@@ -403,9 +410,102 @@ class CachingRegistryTest {
         assertThat(publisher.getService("greeter")).isEmpty();
     }
 
-    private static long cacheThreads() {
+
+    private static int size(List<Service> versions) {
+        return versions.stream().mapToInt(v -> v.nodes().size()).sum();
+    }
+
+    @Test
+    void aMassRemovalIsHeldAsDegradedWhileItComesBackAndWhatDoesNotIsDroppedAfterTheHold() {
+        Duration hold = Duration.ofSeconds(2);
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(hold).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c", "d", "e", "f"));
+            publisher.register(Service.builder("other").node("o1", "h:1").build());
+            assertThat(size(preserving.getService("greeter"))).isEqualTo(6);
+
+            long lost = System.nanoTime();
+            // The backend loses the data (a restore, a wipe): every node gone in one burst.
+            publisher.deregister(greeter("1.0", "a", "b", "c", "d", "e", "f"));
+            publisher.deregister(Service.builder("other").node("o1", "h:1").build());
+            await().atMost(BOUND).until(() -> preserving.status("greeter").state() == CacheStatus.State.DEGRADED);
+            assertThat(preserving.status("greeter").lastFailure()).get().extracting(Throwable::getMessage).asString()
+                    .contains("self-preservation");
+            assertThat(preserving.status("other").state()).isEqualTo(CacheStatus.State.DEGRADED);
+            assertThat(size(preserving.getService("greeter"))).as("still served").isEqualTo(6);
+
+            // All but f and o1 come back, one with a new address.
+            publisher.register(greeter("1.0", "a", "b", "c", "d"));
+            publisher.register(Service.builder("greeter").version("1.0").node("e", "10.9.9.9:1").build());
+            await().atMost(BOUND).until(() -> preserving.getService("greeter").get(0).nodes().stream()
+                    .anyMatch(n -> n.address().equals("10.9.9.9:1")));
+            assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("a", "b", "c", "d", "e", "f");
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.DEGRADED);
+
+            await().atMost(hold.plus(BOUND)).until(() -> nodeIds(preserving.getService("greeter")).size() == 5);
+            assertThat(Duration.ofNanos(System.nanoTime() - lost)).as("dropped when the hold ended").isGreaterThanOrEqualTo(hold);
+            assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("a", "b", "c", "d", "e");
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+            assertThat(preserving.getService("other")).isEmpty();
+            assertThat(preserving.status("other").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
+    @Test
+    void anIndividualDeathIsNotHeld() {
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(Duration.ofMinutes(1)).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c"));
+            MemoryRegistry doomed = store.client();
+            doomed.register(Service.builder("payments").node("p1", "h:1").build(), RegisterOptions.ttl(Duration.ofSeconds(1)));
+            doomed.register(greeter("1.0", "z"), RegisterOptions.ttl(Duration.ofSeconds(1)));
+            await().atMost(BOUND).until(() -> size(preserving.getService("greeter")) == 4);
+            assertThat(size(preserving.getService("payments"))).isEqualTo(1);
+
+            long died = System.nanoTime();
+            doomed.halt();
+            await().atMost(BOUND).until(() -> preserving.getService("payments").isEmpty()
+                    && size(preserving.getService("greeter")) == 3);
+            assertThat(Duration.ofNanos(System.nanoTime() - died)).as("within TTL and the window, not the hold")
+                    .isLessThan(Duration.ofSeconds(30));
+            assertThat(preserving.status("payments").state()).isEqualTo(CacheStatus.State.CURRENT);
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+            doomed.close();
+        }
+    }
+
+    @Test
+    void churnIsNotAMassRemoval() {
+        try (CachingRegistry preserving = CachingRegistry.view(backend, CacheOptions.builder().preservation(Duration.ofMinutes(1)).build())) {
+            publisher.register(greeter("1.0", "a", "b", "c", "d"));
+            assertThat(size(preserving.getService("greeter"))).isEqualTo(4);
+            // A rolling replacement: each old node leaves as a new one arrives.
+            String[] old = {"a", "b", "c", "d"};
+            for (int i = 0; i < old.length; i++) {
+                publisher.register(greeter("1.0", "new" + i));
+                publisher.deregister(greeter("1.0", old[i]));
+            }
+            await().atMost(BOUND).untilAsserted(() ->
+                    assertThat(nodeIds(preserving.getService("greeter"))).containsExactly("new0", "new1", "new2", "new3"));
+            assertThat(preserving.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
+    @Test
+    void withoutSelfPreservationAMassRemovalEmptiesTheViewAtOnce() {
+        try (CachingRegistry plain = CachingRegistry.view(backend, CacheOptions.builder().noPreservation().build())) {
+            publisher.register(greeter("1.0", "a", "b", "c"));
+            assertThat(size(plain.getService("greeter"))).isEqualTo(3);
+            publisher.deregister(greeter("1.0", "a", "b", "c"));
+            await().atMost(BOUND).until(() -> plain.getService("greeter").isEmpty());
+            assertThat(plain.status("greeter").state()).isEqualTo(CacheStatus.State.CURRENT);
+        }
+    }
+
+
+    /** Threads that follow a backend watch (the hub's pumps); the cache has none of its own. */
+    static long watchThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("micro-registry-cache") && t.isAlive())
+                .filter(t -> (t.getName().startsWith("micro-registry-watch") || t.getName().startsWith("micro-registry-cache"))
+                        && t.isAlive())
                 .count();
     }
 }

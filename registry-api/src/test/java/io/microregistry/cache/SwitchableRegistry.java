@@ -6,6 +6,7 @@ import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 
 import java.io.IOException;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Test double of a backend's availability around a real registry (the memory backend): while
  * {@link #fail(boolean) failing}, every call throws {@link RegistryUnavailableException} and, if
- * asked, the watchers it handed out break, as a lost connection would. Counts reads, so tests can
- * tell how often the cache went to the backend. Thread-safe.
+ * asked, the watchers it handed out break, as a lost connection would. Counts reads (lookups and listings), so
+ * tests can tell how often the cache went to the backend; its watchers report STALE during an outage. Thread-safe.
  */
 public final class SwitchableRegistry implements Registry {
 
@@ -96,7 +97,10 @@ public final class SwitchableRegistry implements Registry {
     @Override
     public List<Service> listServices() {
         check("list services");
-        return real.listServices();
+        reads.incrementAndGet();
+        List<Service> read = real.listServices();
+        afterRead.run();
+        return read;
     }
 
     @Override
@@ -124,6 +128,14 @@ public final class SwitchableRegistry implements Registry {
             @Override
             public boolean isStopped() {
                 return watcher.isStopped();
+            }
+
+            @Override
+            public WatchStatus status() {
+                // An outage the stream itself rides out: the watcher says so rather than breaking.
+                return failing ? WatchStatus.of(WatchStatus.State.STALE, new RegistryUnavailableException(
+                        "test outage: watch cannot reach the backend", new IOException("connection refused (simulated)")))
+                        : watcher.status();
             }
         };
         open.add(tracked);

@@ -17,6 +17,11 @@ interface BackendUnderTest extends AutoCloseable {
     /** A new raw client on this backend, or null where there is none (memory). */
     RawClient raw() throws Exception;
 
+    /** The server's address as the provider takes it; null where there is no server (memory). */
+    default String address() {
+        return null;
+    }
+
     /** What "raw" means here, for the report. */
     String rawDescription();
 

@@ -23,7 +23,10 @@ import java.util.Map;
  * every backend provider on the class path); {@code --skip-select}; {@code --samples N}
  * (propagation registrations per side, default 200, split over 2 rounds); {@code --registrations N}
  * (throughput, default 1000); {@code --warmup N} (unmeasured registrations at the start of every
- * propagation pass and every throughput round, per side; default 200, 5 with {@code --quick}).
+ * propagation pass and every throughput round, per side; default 200, 5 with {@code --quick});
+ * {@code --scale N,N,...} (services followed in the "Scale" section, default 10,100,1000; 5,10
+ * with {@code --quick}); {@code --scale-only} (only the "Scale" section, spliced into the
+ * existing output file in place of its previous one).
  *
  * <p>Exits non-zero if a backend that is on the class path could not be measured (its server
  * would not start, a run failed): the report still says what happened.
@@ -47,6 +50,9 @@ public final class BenchmarkReport {
         // Per pass, per side: enough unmeasured registrations for each side to reach steady state
         // on its own (on Consul one watch pass gave p50 13.4, 9.9, 8.4 ms run three times in one JVM).
         int warmup = Integer.parseInt(options.getOrDefault("warmup", quick ? "5" : "200"));
+        boolean scaleOnly = options.containsKey("scale-only");
+        List<Integer> scaleCounts = java.util.Arrays.stream(options.getOrDefault("scale", quick ? "5,10" : "10,100,1000")
+                .split(",")).map(String::trim).map(Integer::valueOf).toList();
         List<String> wanted = options.containsKey("backends")
                 ? List.of(options.get("backends").split(",")) : BACKENDS;
 
@@ -54,7 +60,7 @@ public final class BenchmarkReport {
         Report report = new Report();
         SelectSuite.Plan plan = quick ? SelectSuite.Plan.QUICK : SelectSuite.Plan.FULL;
         report.selectPlan = plan.describe();
-        if (!options.containsKey("skip-select")) {
+        if (!options.containsKey("skip-select") && !scaleOnly) {
             LOG.info("select benchmarks: {}", plan.describe());
             report.select = SelectSuite.run(plan);
         }
@@ -67,11 +73,15 @@ public final class BenchmarkReport {
             }
             LOG.info("backend {}: starting server", name);
             try (BackendUnderTest backend = Backends.start(name)) {
-                LOG.info("backend {}: propagation, {} registrations per side in {} rounds, {} unmeasured per pass",
-                        name, samples, PROPAGATION_ROUNDS, warmup);
-                report.propagation.add(PropagationRun.measure(backend, warmup, samples, PROPAGATION_ROUNDS));
-                LOG.info("backend {}: registration throughput, {} registrations x 2 rounds", name, registrations);
-                report.throughput.add(ThroughputRun.measure(backend, warmup, registrations, 2));
+                if (!scaleOnly) {
+                    LOG.info("backend {}: propagation, {} registrations per side in {} rounds, {} unmeasured per pass",
+                            name, samples, PROPAGATION_ROUNDS, warmup);
+                    report.propagation.add(PropagationRun.measure(backend, warmup, samples, PROPAGATION_ROUNDS));
+                    LOG.info("backend {}: registration throughput, {} registrations x 2 rounds", name, registrations);
+                    report.throughput.add(ThroughputRun.measure(backend, warmup, registrations, 2));
+                }
+                LOG.info("backend {}: scale, threads and connections following {} services", name, scaleCounts);
+                report.scale.addAll(ScaleRun.measure(backend, scaleCounts));
             } catch (Exception | Error e) {
                 LOG.error("backend {} could not be measured", name, e);
                 report.failed.put(name, e.toString());
@@ -79,7 +89,14 @@ public final class BenchmarkReport {
         }
         report.elapsed = Duration.between(started, Instant.now());
         Files.createDirectories(output.toAbsolutePath().getParent());
-        Files.writeString(output, MarkdownReport.render(report, quick));
+        String command = "./mvnw -B -pl registry-benchmarks -am -DskipTests -Pbenchmarks verify"
+                + (scaleOnly ? " -Dbenchmarks.args=--scale-only" : "");
+        String scale = ScaleRun.render(report.scale, scaleCounts, command);
+        if (scaleOnly && Files.exists(output)) {
+            Files.writeString(output, spliceSection(Files.readString(output), scale));
+        } else {
+            Files.writeString(output, MarkdownReport.render(report, quick) + "\n" + scale);
+        }
         LOG.info("wrote {} in {} s", output, report.elapsed.toSeconds());
         System.out.println(Files.readString(output));
         if (!report.failed.isEmpty()) {
@@ -93,6 +110,7 @@ public final class BenchmarkReport {
         List<SelectRow> select = new ArrayList<>();
         final List<PropagationRun.Result> propagation = new ArrayList<>();
         final List<ThroughputRun.Result> throughput = new ArrayList<>();
+        final List<ScaleRun.Row> scale = new ArrayList<>();
         final Map<String, String> missing = new LinkedHashMap<>();
         final Map<String, String> failed = new LinkedHashMap<>();
         Duration elapsed = Duration.ZERO;
@@ -106,7 +124,7 @@ public final class BenchmarkReport {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "'");
             }
             String key = arg.substring(2);
-            boolean flag = key.equals("quick") || key.equals("skip-select");
+            boolean flag = key.equals("quick") || key.equals("skip-select") || key.equals("scale-only");
             if (flag) {
                 options.put(key, "true");
             } else {
@@ -117,6 +135,16 @@ public final class BenchmarkReport {
             }
         }
         return options;
+    }
+
+    /** {@code document} with its "## Scale" section (up to the next "## " heading) replaced, or appended. */
+    static String spliceSection(String document, String section) {
+        int start = document.indexOf("## Scale\n");
+        if (start < 0) {
+            return document.endsWith("\n") ? document + "\n" + section : document + "\n\n" + section;
+        }
+        int end = document.indexOf("\n## ", start + 1);
+        return document.substring(0, start) + section + (end < 0 ? "" : document.substring(end + 1));
     }
 
     private static String require(Map<String, String> options, String key) {

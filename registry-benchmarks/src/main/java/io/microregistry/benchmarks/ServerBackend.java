@@ -45,6 +45,11 @@ final class ServerBackend implements BackendUnderTest {
     }
 
     @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
     public RawClient raw() throws Exception {
         return rawClients.call();
     }

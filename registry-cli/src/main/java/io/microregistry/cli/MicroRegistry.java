@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
                 DeregisterCommand.class,
                 SelectCommand.class,
                 DemoCommand.class,
+                ConfigCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {

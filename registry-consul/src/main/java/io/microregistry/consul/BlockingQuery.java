@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.backend.Backoff;
 import org.kiwiproject.consul.ConsulException;
 import org.kiwiproject.consul.model.ConsulResponse;
+import org.kiwiproject.consul.option.ConsistencyMode;
 import org.kiwiproject.consul.option.ImmutableQueryOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.slf4j.Logger;
@@ -34,9 +35,19 @@ final class BlockingQuery<T> {
     /** An answer that came back sooner than this with the same index did not block. */
     private static final Duration NOT_BLOCKING = Duration.ofMillis(50);
 
+    /**
+     * Every read, blocking or not, is {@code ?consistent}: right after a server restart the
+     * default mode answers from a state store that is still replaying its raft log, where a node
+     * dead for minutes can be passing again (measured: {@code ConsulAgentCrashTest}); a consistent
+     * read is answered only by a leader that has applied everything it committed.
+     */
+    static final QueryOptions CONSISTENT = ImmutableQueryOptions.builder()
+            .consistencyMode(ConsistencyMode.CONSISTENT).build();
+
     private final String what;
     private final Function<QueryOptions, ConsulResponse<T>> query;
     private final Backoff backoff;
+    private final java.util.function.Consumer<Exception> health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private BigInteger index = BigInteger.ZERO;
     private int failures;
@@ -44,9 +55,19 @@ final class BlockingQuery<T> {
     private boolean failing;
 
     BlockingQuery(String what, Function<QueryOptions, ConsulResponse<T>> query, Backoff backoff) {
+        this(what, query, backoff, failure -> { });
+    }
+
+    /**
+     * @param health told once per change of state: the failure that started a streak of failures,
+     *               then null once the query answers again
+     */
+    BlockingQuery(String what, Function<QueryOptions, ConsulResponse<T>> query, Backoff backoff,
+                  java.util.function.Consumer<Exception> health) {
         this.what = what;
         this.query = query;
         this.backoff = backoff;
+        this.health = health;
     }
 
     /**
@@ -71,6 +92,7 @@ final class BlockingQuery<T> {
                 if (failing) {
                     LOG.info("{} answers again", what);
                     failing = false;
+                    health.accept(null);
                 }
                 failures = 0;
                 pace(asked, answered, start);
@@ -92,6 +114,7 @@ final class BlockingQuery<T> {
                 if (!failing) {
                     LOG.warn("{} failed ({}); retrying with backoff", what, e.getMessage());
                     failing = true;
+                    health.accept(e);
                 }
                 // After any failure read afresh: the agent may have restarted with a new, lower index,
                 // and a query holding the old one would block until WAIT passes.
@@ -113,9 +136,10 @@ final class BlockingQuery<T> {
 
     private QueryOptions options(BigInteger asked) {
         if (asked.signum() <= 0) {
-            return QueryOptions.BLANK;
+            return CONSISTENT;
         }
-        return ImmutableQueryOptions.builder().wait(WAIT.toSeconds() + "s").index(asked).build();
+        return ImmutableQueryOptions.builder().consistencyMode(ConsistencyMode.CONSISTENT)
+                .wait(WAIT.toSeconds() + "s").index(asked).build();
     }
 
     private void pace(BigInteger asked, BigInteger answered, long startNanos) {

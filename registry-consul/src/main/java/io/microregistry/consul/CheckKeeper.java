@@ -114,6 +114,23 @@ final class CheckKeeper {
         return entry == null ? null : entry.holder;
     }
 
+    /** What this keeper keeps alive under {@code id}, to restore it (see {@link #restore}), or null. */
+    Object snapshot(String id) {
+        return kept.get(id);
+    }
+
+    /**
+     * Puts back what {@link #snapshot} returned for {@code id}: registers it with the agent again
+     * and keeps it alive, or, for a null snapshot, stops keeping {@code id} and runs {@code removal}.
+     */
+    void restore(String id, Object snapshot, Runnable removal) {
+        if (snapshot instanceof Kept old) {
+            register(old.registration, old.holder, old.ttl);
+        } else {
+            deregister(id, removal);
+        }
+    }
+
     /** Ids this keeper keeps alive now. */
     List<String> ids() {
         return List.copyOf(kept.keySet());

@@ -85,6 +85,36 @@ final class ConsulConnector {
     }
 
     /**
+     * A plain HTTP client for the calls the Consul client does not offer (see {@link NodeDump}),
+     * with the same TLS and timeouts; reads may block up to {@code readTimeout}. Talks to the
+     * first configured agent. {@code executor} runs OkHttp's dispatcher; the caller shuts it down.
+     */
+    okhttp3.OkHttpClient http(ExecutorService executor, Duration readTimeout) {
+        long timeout = config.timeout().toMillis();
+        okhttp3.OkHttpClient.Builder builder = new okhttp3.OkHttpClient.Builder()
+                .dispatcher(new okhttp3.Dispatcher(executor))
+                .connectTimeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .writeTimeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .readTimeout(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (tls != null) {
+            builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+        }
+        return builder.build();
+    }
+
+    /** The base URL of the first configured agent. */
+    okhttp3.HttpUrl baseUrl() {
+        HostAndPort agent = agents.get(0);
+        return new okhttp3.HttpUrl.Builder().scheme(https ? "https" : "http").host(agent.getHost())
+                .port(agent.getPort()).build();
+    }
+
+    /** The configured ACL token, or null. */
+    String token() {
+        return config.token();
+    }
+
+    /**
      * A new client. {@code executor} runs the client's asynchronous calls and is shut down by
      * {@link Consul#destroy()}, which also cancels every call in flight.
      */

@@ -30,8 +30,9 @@ import java.util.function.Supplier;
 /**
  * A {@link Registry} on a Consul agent, laid out as go-micro lays it out: one agent service per
  * node ({@code ID} = node id, {@code Name} = service name), go-micro tags, a TTL check kept
- * passing by a {@link CheckKeeper}. Lookups read the health endpoint (passing nodes only), so
- * a node whose owner died disappears within its TTL; watches are {@link ConsulWatch}es.
+ * passing by a {@link CheckKeeper}. Lookups read the health endpoint (passing nodes only,
+ * {@code ?consistent}: see {@link BlockingQuery#CONSISTENT}), so a node whose owner died
+ * disappears within its TTL, also across an agent crash; watches are {@link ConsulWatch}es.
  *
  * <p>Thread-safe; every method blocks for at most the configured timeout per agent call.
  * Backend trouble is a {@link RegistryException} subclass; after {@link #close()} every
@@ -47,6 +48,9 @@ final class ConsulRegistry implements Registry {
     private final CheckKeeper keeper;
     private final AgentServices agentServices;
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
+    private final ConsulFeed feed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
 
@@ -57,27 +61,70 @@ final class ConsulRegistry implements Registry {
         this.consul = connector.open(clientThreads);
         this.keeper = new CheckKeeper(consul.agentClient(), connector.describe(), Backoff.DEFAULT);
         this.agentServices = new AgentServices(consul, connector.timeout());
+        this.feed = new ConsulFeed(connector, Backoff.DEFAULT, warnings);
         LOG.info("opened Consul registry on agent {}", connector.describe());
     }
+
+    /**
+     * Nodes one {@code register} call may carry: each node is one agent registration (plus, for
+     * an ID this client does not hold yet, one lookup), and the agent writes each to disk and
+     * syncs it to the catalog, so a call's time grows with its nodes; past this it is refused
+     * before anything is written rather than left running for minutes.
+     */
+    static final int MAX_NODES_PER_CALL = 1_000;
 
     @Override
     public void register(Service service, RegisterOptions options) {
         checkOpen();
         RegistrationRules.checkRegister(service, options);
-        for (Node node : service.nodes()) {
-            call("register service '" + service.name() + "' node '" + node.id() + "'", () -> {
-                String id = consulId(service.name(), node.id());
-                keeper.register(ServiceRecords.registration(service, node, options.ttl(), id),
-                        new IdHolder(service.name(), node.id()), options.ttl());
-                if (closed.get()) {
-                    // close() ran meanwhile and may have missed this node (its keeper may already be
-                    // shut down, so nothing keeps it alive): take it back rather than leave it to its TTL.
-                    withdrawAfterClose(id);
-                    throw new IllegalStateException("this Consul registry was closed while registering service '"
-                            + service.name() + "' node '" + node.id() + "'; the node was deregistered again");
-                }
-                return null;
-            });
+        if (service.nodes().size() > MAX_NODES_PER_CALL) {
+            throw new IllegalArgumentException("service nodes: at most " + MAX_NODES_PER_CALL + " nodes per register "
+                    + "call on Consul, was " + service.nodes().size() + "; register them in several calls");
+        }
+        // All or nothing: what this call wrote is put back as it was if a later node fails.
+        List<String> written = new ArrayList<>();
+        Map<String, Object> before = new java.util.HashMap<>();
+        try {
+            for (Node node : service.nodes()) {
+                call("register service '" + service.name() + "' node '" + node.id() + "'", () -> {
+                    String id = consulId(service.name(), node.id());
+                    before.putIfAbsent(id, keeper.snapshot(id));
+                    keeper.register(ServiceRecords.registration(service, node, options.ttl(), id),
+                            new IdHolder(service.name(), node.id()), options.ttl());
+                    written.add(id);
+                    if (closed.get()) {
+                        // close() ran meanwhile and may have missed this node (its keeper may already be
+                        // shut down, so nothing keeps it alive): take it back rather than leave it to its TTL.
+                        withdrawAfterClose(id);
+                        throw new IllegalStateException("this Consul registry was closed while registering service '"
+                                + service.name() + "' node '" + node.id() + "'; the node was deregistered again");
+                    }
+                    return null;
+                });
+            }
+        } catch (RuntimeException e) {
+            rollBack(service.name(), written, before, e);
+            throw e;
+        }
+    }
+
+    /** Puts every ID a failed register call wrote back as it was before the call; failures are suppressed on {@code e}. */
+    private void rollBack(String name, List<String> written, Map<String, Object> before, RuntimeException e) {
+        for (String id : written) {
+            try {
+                keeper.restore(id, before.get(id), () -> {
+                    try {
+                        consul.agentClient().deregister(id);
+                    } catch (RuntimeException gone) {
+                        if (ConsulFailures.status(gone) != 404) {
+                            throw gone;
+                        }
+                    }
+                });
+            } catch (RuntimeException undo) {
+                e.addSuppressed(failures.translate("roll back service '" + name + "' ID '" + id
+                        + "' (it expires with its TTL)", undo));
+            }
         }
     }
 
@@ -85,14 +132,51 @@ final class ConsulRegistry implements Registry {
     public void deregister(Service service) {
         checkOpen();
         RegistrationRules.checkDeregister(service);
+        // Removes all it can: one node that fails does not keep the others alive.
+        RuntimeException first = null;
+        List<String> failed = new ArrayList<>();
         for (Node node : service.nodes()) {
-            call("deregister service '" + service.name() + "' node '" + node.id() + "'", () -> {
-                for (String id : List.of(node.id(), ServiceRecords.qualifiedId(service.name(), node.id()))) {
-                    keeper.deregister(id, () -> removeFromAgent(service.name(), node.id(), id));
+            try {
+                call("deregister service '" + service.name() + "' node '" + node.id() + "'", () -> {
+                    List<String> ids = ConsulIds.plainId(node.id())
+                            ? List.of(node.id(), ServiceRecords.qualifiedId(service.name(), node.id()))
+                            : List.of(ServiceRecords.qualifiedId(service.name(), node.id()));
+                    for (String id : ids) {
+                        keeper.deregister(id, () -> removeFromAgent(service.name(), node.id(), id));
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                failed.add(node.id());
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
                 }
-                return null;
-            });
+            }
         }
+        if (first != null) {
+            if (service.nodes().size() == 1) {
+                throw first;
+            }
+            String message = "deregister service '" + service.name() + "': " + failed.size() + " of "
+                    + service.nodes().size() + " node(s) could not be removed " + failed + "; the others were. First: "
+                    + first.getMessage();
+            RuntimeException summary = first instanceof RegistryException r
+                    ? rethrowAs(r, message) : new IllegalStateException(message, first);
+            throw summary;
+        }
+    }
+
+    /** A {@link RegistryException} of the same kind as {@code e}, with {@code message}. */
+    private static RegistryException rethrowAs(RegistryException e, String message) {
+        if (e instanceof io.microregistry.RegistryAuthenticationException) {
+            return new io.microregistry.RegistryAuthenticationException(message, e);
+        }
+        if (e instanceof io.microregistry.RegistryUnavailableException) {
+            return new io.microregistry.RegistryUnavailableException(message, e);
+        }
+        return new RegistryException(message, e);
     }
 
     /**
@@ -106,6 +190,10 @@ final class ConsulRegistry implements Registry {
      */
     private String consulId(String name, String nodeId) {
         String qualified = ServiceRecords.qualifiedId(name, nodeId);
+        if (!ConsulIds.plainId(nodeId)) {
+            // Not safe as a Consul ID as it is (case, path characters): only the qualified form is injective.
+            return qualified;
+        }
         IdHolder keptPlain = keeper.holderOf(nodeId);
         if (keptPlain != null && keptPlain.is(name, nodeId)) {
             return nodeId;
@@ -159,30 +247,46 @@ final class ConsulRegistry implements Registry {
         checkOpen();
         RegistrationRules.checkServiceName(name);
         return call("look up service '" + name + "'", () -> VersionGrouping.group(ServiceRecords.passing(name,
-                consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values()));
+                consul.healthClient().getHealthyServiceInstances(ConsulIds.consulName(name), BlockingQuery.CONSISTENT)
+                        .getResponse(), warnings).values()));
     }
 
     @Override
     public List<Service> listServices() {
         checkOpen();
+        // One consistent read of the node dump, not one health read per service name.
         return call("list services", () -> {
             List<Service> records = new ArrayList<>();
-            for (String name : consul.catalogClient().getServices().getResponse().keySet()) {
-                records.addAll(ServiceRecords.passing(name,
-                        consul.healthClient().getHealthyServiceInstances(name).getResponse(), warnings).values());
-            }
+            feed.readOnce().values().forEach(byKey -> records.addAll(byKey.values()));
             return VersionGrouping.group(records);
         });
+    }
+
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
     }
 
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
         checkOpen();
-        ConsulWatch watch = new ConsulWatch(connector, options, Backoff.DEFAULT, watches::remove);
+        ConsulWatch watch = new ConsulWatch(options, feed::status, w -> {
+            watches.remove(w);
+            feed.detach(w);
+        });
         watches.add(watch);
         String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");
-        Watcher watcher = call(what, watch::establish);
+        Watcher watcher;
+        try {
+            watcher = call(what, () -> watch.establish(feed.attach(watch)));
+        } catch (RuntimeException e) {
+            watch.stop();
+            throw e;
+        }
         if (closed.get()) {
             // close() ran meanwhile and may have missed this watch.
             watch.stop();
@@ -204,15 +308,15 @@ final class ConsulRegistry implements Registry {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        hub.close();
         List<ConsulWatch> open = List.copyOf(watches);
         open.forEach(ConsulWatch::stop);
+        feed.close();
         deregisterOwn();
         keeper.shutdown();
         consul.destroy();
         try {
-            for (ConsulWatch watch : open) {
-                watch.awaitTermination(Duration.ofSeconds(2));
-            }
+            feed.awaitTermination(Duration.ofSeconds(2));
             clientThreads.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -46,7 +46,7 @@ final class HealthDecoder {
         Map<String, Decoded> decoded = new HashMap<>();
         for (ServiceHealth entry : entries == null ? List.<ServiceHealth>of() : entries) {
             var s = entry.getService();
-            if (s == null || !name.equals(s.getService())) {
+            if (!ServiceRecords.belongs(name, entry, warnings)) {
                 continue;
             }
             String key = ServiceRecords.key(entry);

@@ -14,8 +14,13 @@ record IdHolder(String name, String nodeId) {
 
     /** The holder of an agent service with Consul ID {@code id}, name {@code name} and {@code tags}. */
     static IdHolder of(String name, String id, List<String> tags) {
+        String[] qualified = ConsulIds.parseQualified(id);
+        if (qualified != null) {
+            return new IdHolder(qualified[0], qualified[1]);
+        }
         String tagged = GoMicroTags.decode(tags, "agent service " + id).nodeId();
-        return new IdHolder(name, tagged == null ? id : tagged);
+        String decodedName = ConsulIds.name(name);
+        return new IdHolder(decodedName == null ? name : decodedName, tagged == null ? id : tagged);
     }
 
     /** Whether this is node {@code nodeId} of service {@code name}. */

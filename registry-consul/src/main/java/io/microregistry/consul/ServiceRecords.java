@@ -52,7 +52,7 @@ final class ServiceRecords {
         }
         ImmutableRegistration.Builder builder = ImmutableRegistration.builder()
                 .id(consulId)
-                .name(service.name())
+                .name(ConsulIds.consulName(service.name()))
                 .address(hostPort.host())
                 .tags(tags)
                 .meta(consulMeta(node.metadata()))
@@ -75,7 +75,7 @@ final class ServiceRecords {
      * go-micro node ids are unique across services, so this is the exception, not the rule.
      */
     static String qualifiedId(String name, String nodeId) {
-        return nodeId + "@" + name;
+        return ConsulIds.qualified(name, nodeId);
     }
 
     /**
@@ -97,17 +97,45 @@ final class ServiceRecords {
 
     /**
      * The records of a health answer, keyed by Consul node and service id, keeping only entries
-     * whose service name is exactly {@code name} (Consul matches names case-insensitively).
+     * whose decoded service name is exactly {@code name} (Consul matches names case-insensitively)
+     * and whose identity is consistent (see {@link #belongs}).
      */
     static Map<String, Service> passing(String name, List<ServiceHealth> entries,
                                         GoMicroTags.Warnings warnings) {
         Map<String, Service> records = new LinkedHashMap<>();
         for (ServiceHealth entry : entries == null ? List.<ServiceHealth>of() : entries) {
-            if (entry.getService() != null && name.equals(entry.getService().getService())) {
+            if (belongs(name, entry, warnings)) {
                 records.put(key(entry), fromHealth(entry, warnings));
             }
         }
         return records;
+    }
+
+    /**
+     * Whether a health entry is a node of service {@code name}: its Consul name decodes to
+     * exactly {@code name}, and a {@link ConsulIds#qualified} ID names the same service (a record
+     * whose ID says another service is not served under this one; warned once).
+     */
+    static boolean belongs(String name, ServiceHealth entry, GoMicroTags.Warnings warnings) {
+        var s = entry.getService();
+        return s != null && belongs(name, s.getService(), s.getId(), warnings);
+    }
+
+    /** {@link #belongs(String, ServiceHealth, GoMicroTags.Warnings)} of an agent service's Consul name and ID. */
+    static boolean belongs(String name, String consulName, String id, GoMicroTags.Warnings warnings) {
+        if (!name.equals(ConsulIds.name(consulName))) {
+            return false;
+        }
+        String[] qualified = ConsulIds.parseQualified(id);
+        if (qualified != null && !qualified[0].equals(name)) {
+            if (warnings.first("identity\u0000" + id)) {
+                org.slf4j.LoggerFactory.getLogger(ServiceRecords.class).warn(
+                        "skipping Consul service ID '{}' under service '{}': its ID names another service", id,
+                        consulName);
+            }
+            return false;
+        }
+        return true;
     }
 
     /** The key of a health entry in {@link #passing}: Consul node and service id. */
@@ -129,7 +157,11 @@ final class ServiceRecords {
         GoMicroTags.Decoded decoded = GoMicroTags.decode(tags, "service '" + name + "' node '" + id + "'"
                 + (consulNode == null ? "" : " on Consul node '" + consulNode + "'"), warnings);
         Map<String, String> nodeMetadata = decoded.hasNodeMetadata() || meta == null ? decoded.nodeMetadata() : meta;
-        String nodeId = decoded.nodeId() == null ? id : decoded.nodeId();
+        String[] qualified = ConsulIds.parseQualified(id);
+        // A qualified ID carries the node id exactly (UTF-16 units); the tag is for go-micro-era readers.
+        String nodeId = qualified != null ? qualified[1] : decoded.nodeId() == null ? id : decoded.nodeId();
+        String decodedName = ConsulIds.name(name);
+        name = decodedName == null ? name : decodedName;
         Node node = new Node(nodeId, HostPort.join(address == null ? "" : address, port), nodeMetadata);
         return new Service(name, decoded.version(), decoded.serviceMetadata(), decoded.endpoints(), List.of(node));
     }

@@ -47,6 +47,8 @@ public final class ConsulAgent implements AutoCloseable {
     private final String masterToken;
     private final Tls tls;
     private final int httpsPort;
+    /** A server agent that keeps its state in {@code dir/data} across restarts, instead of a dev agent. */
+    private final boolean persistent;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
@@ -65,7 +67,7 @@ public final class ConsulAgent implements AutoCloseable {
 
     /** A dev agent that also serves HTTPS with {@code tls}, requiring client certificates there. */
     static ConsulAgent startWithTls(Tls tls) {
-        ConsulAgent agent = new ConsulAgent(null, tls);
+        ConsulAgent agent = new ConsulAgent(null, tls, false);
         agent.launch();
         return agent;
     }
@@ -75,12 +77,24 @@ public final class ConsulAgent implements AutoCloseable {
      * that token as master (and agent) token.
      */
     static ConsulAgent start(String masterToken) {
-        ConsulAgent agent = new ConsulAgent(masterToken, null);
+        ConsulAgent agent = new ConsulAgent(masterToken, null, false);
         agent.launch();
         return agent;
     }
 
-    private ConsulAgent(String masterToken, Tls tls) {
+    /**
+     * A single-server agent (bootstrap-expect 1) that keeps its catalog (raft) and its local
+     * services and checks in a data dir, so {@link #kill()} + {@link #relaunch()} restores them as
+     * a production agent would after a crash.
+     */
+    static ConsulAgent startPersistent() {
+        ConsulAgent agent = new ConsulAgent(null, null, true);
+        agent.launch();
+        return agent;
+    }
+
+    private ConsulAgent(String masterToken, Tls tls, boolean persistent) {
+        this.persistent = persistent;
         this.binary = binary();
         this.masterToken = masterToken;
         this.tls = tls;
@@ -128,8 +142,13 @@ public final class ConsulAgent implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "agent", "-dev",
-                "-node", "micro-registry-test",
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "agent"));
+        if (persistent) {
+            command.addAll(List.of("-server", "-bootstrap-expect", "1", "-data-dir", dir.resolve("data").toString()));
+        } else {
+            command.add("-dev");
+        }
+        command.addAll(List.of(                "-node", "micro-registry-test",
                 "-bind", "127.0.0.1", "-client", "127.0.0.1", "-advertise", "127.0.0.1",
                 "-http-port", Integer.toString(httpPort),
                 "-server-port", Integer.toString(serverPort),
@@ -230,6 +249,14 @@ public final class ConsulAgent implements AutoCloseable {
             process.destroyForcibly();
             awaitExit();
         }
+    }
+
+    /**
+     * Starts the agent again on the same ports after {@link #stop()} or {@link #kill()}; a
+     * persistent agent restores its data. Returns once it has a leader.
+     */
+    void relaunch() {
+        launch();
     }
 
     /** Stops the agent and starts a fresh one on the same ports; returns once it has a leader. */

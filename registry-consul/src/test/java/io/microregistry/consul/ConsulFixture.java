@@ -4,6 +4,7 @@ import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
+import io.microregistry.tck.Suppressions;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -59,6 +60,16 @@ final class ConsulFixture implements RegistryFixture {
     @Override
     public Set<String> sharedThreadPrefixes() {
         return Set.of("OkHttp", "Okio Watchdog");
+    }
+
+    @Override
+    public Map<String, String> suppressed() {
+        return Suppressions.builder()
+                .suppress("watcherSeesDeltasAcrossARestart", "the dev agent loses its catalog on restart and the "
+                        + "watcher reports that truthfully: live nodes arrive as DELETE, then CREATE once their "
+                        + "keepers re-register, instead of no event (or UPDATE when changed); needs a resync grace "
+                        + "period in the Consul watcher (TCK issue 10 finding)")
+                .build();
     }
 
     @Override

@@ -66,7 +66,7 @@ class ConsulIdCollisionTest {
             try (Registry second = client()) {
                 second.register(b);
 
-                assertThat(agentIds()).containsEntry("clash-1", "clash-a").containsEntry("clash-1@clash-b", "clash-b");
+                assertThat(agentIds()).containsEntry("clash-1", "clash-a").containsEntry(ServiceRecords.qualifiedId("clash-b", "clash-1"), "clash-b");
                 assertThat(reader.getService("clash-a")).containsExactly(a);
                 assertThat(reader.getService("clash-b")).containsExactly(b);
 
@@ -76,7 +76,7 @@ class ConsulIdCollisionTest {
                 try (Registry third = client()) {
                     Service moved = service("clash-b", "127.0.0.1:3");
                     third.register(moved);
-                    assertThat(agentIds()).doesNotContainKey("clash-1").containsEntry("clash-1@clash-b", "clash-b");
+                    assertThat(agentIds()).doesNotContainKey("clash-1").containsEntry(ServiceRecords.qualifiedId("clash-b", "clash-1"), "clash-b");
                     assertThat(addresses(reader, "clash-b")).containsExactly("127.0.0.1:3");
                 }
             }
@@ -91,7 +91,7 @@ class ConsulIdCollisionTest {
             try (Registry later = client()) {
                 Service again = service("clash-c", "127.0.0.1:5");
                 later.register(again);
-                assertThat(agentIds()).containsEntry("clash-1", "clash-c").doesNotContainKey("clash-1@clash-c");
+                assertThat(agentIds()).containsEntry("clash-1", "clash-c").doesNotContainKey(ServiceRecords.qualifiedId("clash-c", "clash-1"));
                 assertThat(addresses(reader, "clash-c")).containsExactly("127.0.0.1:5");
                 later.deregister(again);
             }

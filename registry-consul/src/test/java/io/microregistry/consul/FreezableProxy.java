@@ -19,6 +19,9 @@ final class FreezableProxy implements AutoCloseable {
     private final String target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
 
     FreezableProxy(String targetHostPort) throws IOException {
         this.target = targetHostPort;
@@ -28,6 +31,16 @@ final class FreezableProxy implements AutoCloseable {
 
     String address() {
         return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Client connections accepted so far. */
+    int accepted() {
+        return accepted.get();
+    }
+
+    /** The most client connections open at once so far. */
+    int peakOpen() {
+        return peak.get();
     }
 
     void freeze() {
@@ -42,8 +55,13 @@ final class FreezableProxy implements AutoCloseable {
                 Socket upstream = new Socket(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
                 sockets.add(client);
                 sockets.add(upstream);
+                accepted.incrementAndGet();
+                peak.accumulateAndGet(open.incrementAndGet(), Math::max);
                 daemon(() -> pump(client, upstream, true), "proxy-up");
-                daemon(() -> pump(upstream, client, false), "proxy-down");
+                daemon(() -> {
+                    pump(upstream, client, false);
+                    open.decrementAndGet();
+                }, "proxy-down");
             }
         } catch (IOException e) {
             // closed

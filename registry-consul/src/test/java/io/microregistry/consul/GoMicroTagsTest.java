@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GoMicroTagsTest {
 
-    /** shared/ sits beside the project root; surefire runs in the module directory. */
-    private static final Path INTEROP = Path.of("..", "..", "shared", "interop", "consul-tags.json");
+    /** shared/ sits beside the project root; surefire passes its folder as shared.dir (else: relative to the module). */
+    private static final Path INTEROP = Path.of(System.getProperty("shared.dir", "../../shared"), "interop",
+            "consul-tags.json");
 
     @Test
     void goMicroSampleTagsDecodeToTheirListedText() throws IOException {

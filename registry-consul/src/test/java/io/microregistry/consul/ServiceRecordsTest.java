@@ -74,7 +74,7 @@ class ServiceRecordsTest {
 
         Registration r = ServiceRecords.registration(service, service.nodes().get(0), Duration.ofSeconds(5), consulId);
 
-        assertThat(r.getId()).isEqualTo("n1@svc");
+        assertThat(r.getId()).isEqualTo("~006e0031~007300760063");
         assertThat(r.getTags()).anyMatch(t -> t.startsWith("n-"));
         Service back = ServiceRecords.record(r.getName(), r.getId(), r.getAddress().orElseThrow(),
                 r.getPort().orElseThrow(), r.getTags(), r.getMeta(), "n", new GoMicroTags.Warnings());

@@ -42,6 +42,11 @@ final class EtcdErrors {
             return new RegistryUnavailableException("interrupted while waiting for etcd at " + endpoints + " to "
                     + action, cause);
         }
+        String tls = tlsTrouble(cause);
+        if (tls != null) {
+            return new RegistryAuthenticationException("TLS/certificate trouble with etcd at " + endpoints
+                    + " while trying to " + action + ": " + tls, cause);
+        }
         if (isAuthentication(cause)) {
             return new RegistryAuthenticationException("etcd at " + endpoints + " refused the credentials (check "
                     + "MICRO_REGISTRY_USERNAME / MICRO_REGISTRY_PASSWORD) while trying to " + action + ": "
@@ -70,6 +75,16 @@ final class EtcdErrors {
             }
         }
         return false;
+    }
+
+    /** The message of an SSL or certificate exception in the cause chain, or null. */
+    private static String tlsTrouble(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return null;
     }
 
     /** Whether jetcd reports that the lease asked for no longer exists. */

@@ -64,8 +64,21 @@ final class EtcdKeys {
         return key.toString(StandardCharsets.UTF_8);
     }
 
-    /** The one-node record stored in {@code kv}, or empty (warned once per key) if it is not one. */
+    /**
+     * The one-node record stored in {@code kv}, or empty (warned once per key) if it is not
+     * one, or if its decoded service name and node id do not lead to this very key (ours or
+     * go-micro's form): a record never reads back under an identity other than its location.
+     */
     static Optional<Service> record(RecordDecoder decoder, KeyValue kv) {
-        return decoder.decodeOneNode(text(kv.getKey()), kv.getValue().getBytes());
+        String key = text(kv.getKey());
+        return decoder.decodeOneNode(key, kv.getValue().getBytes()).filter(record -> {
+            String id = record.nodes().get(0).id();
+            if (key.equals(node(record.name(), id)) || key.equals(goMicroNode(record.name(), id))) {
+                return true;
+            }
+            decoder.skip(key, "it holds service '" + record.name() + "' node '" + id + "', which belongs at "
+                    + node(record.name(), id));
+            return false;
+        });
     }
 }

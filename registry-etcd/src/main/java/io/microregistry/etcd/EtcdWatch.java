@@ -2,13 +2,15 @@ package io.microregistry.etcd;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.microregistry.RegistryException;
+import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.WatchStatus;
+import io.microregistry.Watcher;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.RecordDecoder;
@@ -16,6 +18,7 @@ import io.microregistry.backend.SnapshotDiff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,11 @@ import java.util.function.Consumer;
  * difference between its view and what it read, and watches again from the new revision,
  * with backoff, until it is stopped. An {@code onError} from jetcd is a notice, never the end.
  *
+ * <p>It is never quietly stale: {@link Watcher#status()} says RESYNCING while it re-reads
+ * after a break, STALE (with the cause) once {@value #STALE_AFTER_ATTEMPTS} attempts in a row
+ * failed, and CURRENT again once it watches; each change of state is logged once. Re-reads
+ * are paged ({@link EtcdCalls#getPrefix}), so a prefix larger than one gRPC message resyncs.
+ *
  * <p>Thread-safe. jetcd callbacks do only in-memory work under the lock; every etcd call is
  * made without it.
  */
@@ -55,6 +63,9 @@ final class EtcdWatch {
     private final String prefix;
     private final EventQueue queue;
 
+    /** Failed resync attempts in a row after which the watch says STALE rather than RESYNCING. */
+    static final int STALE_AFTER_ATTEMPTS = 3;
+
     private final Object lock = new Object();
     // Guarded by lock.
     private Map<String, Service> known = new HashMap<>();
@@ -68,6 +79,8 @@ final class EtcdWatch {
     /** Whether the last attempt to open a jetcd watcher failed: log only the first of a series. */
     private boolean openFailing;
     private boolean stopped;
+    /** Whether the view follows etcd; written under {@code lock}, read without it. */
+    private volatile WatchStatus status = WatchStatus.current();
 
     EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
               WatchOptions options, Consumer<EtcdWatch> onStop) {
@@ -87,6 +100,58 @@ final class EtcdWatch {
         return queue;
     }
 
+    /** The user's watcher: the queue, plus this watch's {@link WatchStatus}. */
+    Watcher watcher() {
+        return new Watcher() {
+            @Override
+            public WatchEvent next() throws InterruptedException {
+                return queue.next();
+            }
+
+            @Override
+            public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+                return queue.next(timeout);
+            }
+
+            @Override
+            public void stop() {
+                queue.stop();
+            }
+
+            @Override
+            public boolean isStopped() {
+                return queue.isStopped();
+            }
+
+            @Override
+            public WatchStatus status() {
+                return status;
+            }
+        };
+    }
+
+    /** Moves to {@code state}; logs once per change of state, never per attempt. */
+    private void status(WatchStatus.State state, RegistryException cause) {
+        WatchStatus before;
+        synchronized (lock) {
+            before = status;
+            if (before.state() == state || stopped) {
+                return;
+            }
+            status = WatchStatus.of(state, state == WatchStatus.State.CURRENT ? null : cause);
+        }
+        if (state == WatchStatus.State.CURRENT) {
+            LOG.info("etcd watch on {} is CURRENT again (was {} since {})", prefix, before.state(), before.since());
+        } else {
+            LOG.warn("etcd watch on {} is {}: {}", prefix, state, cause == null ? "no cause" : cause.getMessage());
+        }
+    }
+
+    private RegistryException cause(Throwable t, String what) {
+        return t instanceof RegistryException r ? r
+                : new RegistryUnavailableException("etcd watch on " + prefix + " " + what + ": " + t, t);
+    }
+
     /**
      * Reads the prefix and starts watching after it. Returns once every later change will be
      * delivered.
@@ -94,13 +159,13 @@ final class EtcdWatch {
      * @throws RegistryException if etcd could not be read
      */
     void start() {
-        GetResponse snapshot = calls.getPrefix(prefix, "watch " + prefix);
+        PrefixRead snapshot = calls.getPrefix(prefix, "watch " + prefix);
         long myEpoch;
         long from;
         synchronized (lock) {
             known = view(snapshot);
-            revision = snapshot.getHeader().getRevision();
-            clusterId = snapshot.getHeader().getClusterId();
+            revision = snapshot.revision();
+            clusterId = snapshot.clusterId();
             myEpoch = ++epoch;
             from = revision + 1;
         }
@@ -152,6 +217,8 @@ final class EtcdWatch {
             if (firstFailure) {
                 LOG.warn("cannot open etcd watch on {}, re-reading and retrying with backoff", prefix, e);
             }
+            status(attempt + 1 >= STALE_AFTER_ATTEMPTS ? WatchStatus.State.STALE : WatchStatus.State.RESYNCING,
+                    cause(e, "cannot be opened"));
             schedule(attempt + 1, backoff.delay(attempt).toMillis());
             return;
         }
@@ -168,6 +235,8 @@ final class EtcdWatch {
         }
         if (stale) {
             watcher.close();
+        } else {
+            status(WatchStatus.State.CURRENT, null);
         }
     }
 
@@ -193,6 +262,7 @@ final class EtcdWatch {
             if (interrupted) {
                 interrupted = false;
                 LOG.info("etcd watch on {} resumed at revision {}", prefix, revision + 1);
+                status(WatchStatus.State.CURRENT, null);
             }
             // Events of one transaction share a revision, so compare with the revision before this batch.
             long floor = revision;
@@ -235,13 +305,26 @@ final class EtcdWatch {
     }
 
     private void onError(long myEpoch, Throwable error) {
+        boolean first;
         synchronized (lock) {
-            if (stopped || myEpoch != epoch || interrupted) {
+            if (stopped || myEpoch != epoch) {
                 return;
             }
+            first = !interrupted;
             interrupted = true;
         }
-        LOG.info("etcd watch on {} interrupted ({}); resuming", prefix, EtcdErrors.unwrap(error).getMessage());
+        RegistryException cause = cause(EtcdErrors.unwrap(error), "interrupted");
+        if (first) {
+            LOG.info("etcd watch on {} interrupted ({}); resuming", prefix, EtcdErrors.unwrap(error).getMessage());
+            status(WatchStatus.State.RESYNCING, cause);
+        } else {
+            // jetcd keeps retrying; once that has lasted longer than a call may, the view is stale.
+            WatchStatus now = status;
+            if (now.state() == WatchStatus.State.RESYNCING
+                    && now.since().plus(calls.timeout()).isBefore(java.time.Instant.now())) {
+                status(WatchStatus.State.STALE, cause);
+            }
+        }
     }
 
     private void onCompleted(long myEpoch) {
@@ -254,12 +337,16 @@ final class EtcdWatch {
             current = null;
         }
         LOG.warn("etcd watch on {} ended (compaction or a non-retryable error); re-reading and resuming", prefix);
+        status(WatchStatus.State.RESYNCING, new RegistryUnavailableException("etcd ended the watch on " + prefix
+                + " (compaction or a non-retryable error)", null));
         schedule(0, 0);
     }
 
     /** Drops the current jetcd watcher and resynchronises. Holds the lock. */
     private void abandonCurrent() {
         epoch++;
+        status = WatchStatus.of(WatchStatus.State.RESYNCING, new RegistryUnavailableException("etcd at "
+                + calls.endpoints() + " lost its data; re-reading " + prefix, null));
         Watch.Watcher watcher = current;
         current = null;
         // Closing calls back into our listener, which must not run under our lock on this thread's
@@ -280,7 +367,7 @@ final class EtcdWatch {
                 return;
             }
         }
-        GetResponse snapshot;
+        PrefixRead snapshot;
         try {
             snapshot = calls.getPrefix(prefix, "re-read " + prefix + " for a watch");
         } catch (RuntimeException e) {
@@ -303,6 +390,8 @@ final class EtcdWatch {
                 return;
             }
         }
+        status(attempt + 1 >= STALE_AFTER_ATTEMPTS ? WatchStatus.State.STALE : WatchStatus.State.RESYNCING,
+                cause(e, "cannot re-read"));
         if (attempt == 0) {
             if (e instanceof RegistryException) {
                 LOG.warn("etcd watch on {} cannot re-read yet, retrying with backoff: {}", prefix, e.getMessage());
@@ -314,7 +403,7 @@ final class EtcdWatch {
     }
 
     /** Replaces the view with {@code snapshot}, emitting the difference, and watches after it. */
-    private void replaceView(GetResponse snapshot, int attempt) {
+    private void replaceView(PrefixRead snapshot, int attempt) {
         long myEpoch;
         long from;
         synchronized (lock) {
@@ -325,8 +414,8 @@ final class EtcdWatch {
             List<WatchEvent> events = SnapshotDiff.diff(slots(known), slots(now));
             events.forEach(queue::offer);
             known = now;
-            revision = snapshot.getHeader().getRevision();
-            clusterId = snapshot.getHeader().getClusterId();
+            revision = snapshot.revision();
+            clusterId = snapshot.clusterId();
             myEpoch = ++epoch;
             from = revision + 1;
             LOG.info("etcd watch on {} resynchronised at revision {} ({} changes while not watching)", prefix,
@@ -343,9 +432,9 @@ final class EtcdWatch {
         }
     }
 
-    private Map<String, Service> view(GetResponse response) {
+    private Map<String, Service> view(PrefixRead response) {
         Map<String, Service> view = new HashMap<>();
-        for (KeyValue kv : response.getKvs()) {
+        for (KeyValue kv : response.kvs()) {
             EtcdKeys.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
         }
         return view;

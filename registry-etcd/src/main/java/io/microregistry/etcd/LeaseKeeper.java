@@ -82,6 +82,34 @@ final class LeaseKeeper {
     }
 
     /**
+     * Writes every entry on this keeper's lease in one etcd transaction, so either all are
+     * written or none, and keeps them alive from then on. Blocking.
+     *
+     * @throws RegistryException if etcd did not take the transaction; none of the keys is then kept
+     */
+    synchronized void putAll(Map<String, byte[]> entries, String action) {
+        checkOpen();
+        if (leaseId == 0 || lost) {
+            establish(action);
+        }
+        try {
+            calls.putAll(entries, leaseId, action);
+        } catch (RegistryException e) {
+            if (!EtcdErrors.isLeaseNotFound(e)) {
+                throw e;
+            }
+            establish(action);
+            calls.putAll(entries, leaseId, action);
+        }
+        keys.putAll(entries);
+    }
+
+    /** The value kept for {@code key}, or null. */
+    synchronized byte[] valueOf(String key) {
+        return keys.get(key);
+    }
+
+    /**
      * Deletes {@code key} from etcd and stops keeping it alive, in that order. Blocking.
      *
      * <p>The key is dropped only once etcd confirmed the delete, so a failed delete leaves it

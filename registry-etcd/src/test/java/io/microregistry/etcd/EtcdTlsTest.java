@@ -95,4 +95,51 @@ class EtcdTlsTest {
                 .withTls(certs.clientKey(), null, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsCa");
     }
+
+    /** A call deadline long enough that only a named TLS diagnosis, not the deadline, can end the call in time. */
+    private static final Duration LONG_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration FAST = Duration.ofSeconds(8);
+
+    private static void failsFastNamingTls(RegistryConfig config, String... words) {
+        try (Registry registry = EtcdRegistry.open(config.withTimeout(LONG_DEADLINE))) {
+            long start = System.nanoTime();
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> registry.getService("tls.any"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(thrown).isInstanceOf(io.microregistry.RegistryAuthenticationException.class)
+                    .hasMessageContaining("TLS/certificate").hasMessageContaining(server.address());
+            for (String word : words) {
+                assertThat(thrown).hasMessageContaining(word);
+            }
+            assertThat(took).as("failed after %s: %s", took, thrown.getMessage()).isLessThan(FAST);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void plainTextAgainstATlsServerFailsFastNamingTls() {
+        failsFastNamingTls(RegistryConfig.of(server.address()), "plain text");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aServerCertificateFromAnotherCaFailsFastNamingTheCa(@TempDir Path other) {
+        TestCertificates foreign = TestCertificates.create(other);
+        failsFastNamingTls(RegistryConfig.of("https://" + server.address())
+                .withTls(foreign.ca(), certs.clientCert(), certs.clientKey()), "CA");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aMissingClientCertificateFailsFastNamingIt() {
+        failsFastNamingTls(RegistryConfig.of("https://" + server.address()).withTls(certs.ca(), null, null),
+                "certificate");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aForeignClientCertificateFailsFastNamingIt(@TempDir Path other) {
+        TestCertificates foreign = TestCertificates.create(other);
+        failsFastNamingTls(RegistryConfig.of("https://" + server.address())
+                .withTls(certs.ca(), foreign.clientCert(), foreign.clientKey()), "certificate");
+    }
 }

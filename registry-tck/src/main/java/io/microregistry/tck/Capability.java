@@ -18,6 +18,11 @@ public enum Capability {
     KILL_PROCESS("the backend lives inside this JVM, so no other process can register in it"),
     /** {@link RegistryFixture#restartServer()} stops the backend server and starts it again. */
     SERVER_RESTART("the fixture cannot restart the backend server"),
+    /**
+     * {@link RegistryFixture#loseSession} makes the server drop a live client's lease or
+     * session, as a partition longer than the TTL would, and the client must recover.
+     */
+    SESSION_LOSS("the fixture cannot make the server drop a client's lease or session"),
     /** Discovery through {@code MICRO_REGISTRY}: {@link RegistryFixture#providerProperties()} opens this backend. */
     PROVIDER_DISCOVERY("the fixture does not describe how to open the backend by name");
 

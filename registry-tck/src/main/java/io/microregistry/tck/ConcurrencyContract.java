@@ -23,6 +23,7 @@ public abstract class ConcurrencyContract extends Contract {
     private static final int PER_THREAD = 100;
 
     @Test
+    @TimeBudget(propagations = 8, extraSeconds = 60)
     void eightThreadsTimesAHundredRegistrationsAreAllVisible() throws Exception {
         String name = uniqueName("concurrent");
         Registry shared = client();

@@ -8,6 +8,7 @@ import io.microregistry.Watcher;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Base of every contract group: access to the fixture, clients that are closed after each
  * test, service names no other test uses, and waits bounded by the fixture.
  *
+ * <p>Every contract runs under {@link ContractGuard}: skipped with the reason if the fixture
+ * suppresses it, failed with a clear message if it overruns its {@link TimeBudget}.
+ *
  * <p>Not thread-safe except where a method says so; one test runs at a time.
  */
+@ExtendWith(ContractGuard.class)
 public abstract class Contract {
 
     private final RegistryFixture fixture;

@@ -69,6 +69,7 @@ public abstract class LifecycleContract extends Contract {
     }
 
     @Test
+    @TimeBudget(propagations = 6, extraSeconds = 15)
     void closeLeavesNoThreadsBehind() throws InterruptedException {
         Set<Long> before = liveThreads().stream().map(Thread::getId).collect(Collectors.toSet());
         String name = uniqueName("threads");

@@ -34,6 +34,7 @@ public abstract class LivenessContract extends Contract {
     }
 
     @Test
+    @TimeBudget(propagations = 6, ttls = 8)
     void nodeOutlivesThreeTtlsWhileItsClientLives() {
         String name = uniqueName("alive");
         Registry writer = client();
@@ -60,6 +61,7 @@ public abstract class LivenessContract extends Contract {
     }
 
     @Test
+    @TimeBudget(propagations = 6, ttls = 4, extraSeconds = 100)
     void killedProcessesNodeIsGoneWithinTtl() throws IOException, InterruptedException {
         require(Capability.KILL_PROCESS);
         String name = uniqueName("killed");

@@ -20,6 +20,7 @@ public abstract class RecoveryContract extends Contract {
     }
 
     @Test
+    @TimeBudget(recoveries = 4)
     void registrationsAndWatchersSurviveAServerRestart() throws InterruptedException {
         require(Capability.SERVER_RESTART);
         String name = uniqueName("recovery");

@@ -54,6 +54,17 @@ public interface RegistryFixture extends AutoCloseable {
     }
 
     /**
+     * Makes the server drop {@code client}'s lease or session (etcd: revoke its lease;
+     * ZooKeeper: expire its session; Consul: destroy its session or check), returning once the
+     * server has dropped it, while the client itself stays open and must recover: re-create
+     * the lease or session and write back what it still holds, and nothing it has
+     * deregistered. Required for {@link Capability#SESSION_LOSS}.
+     */
+    default void loseSession(Registry client) {
+        throw new UnsupportedOperationException("loseSession");
+    }
+
+    /**
      * Stops the backend server and starts it again (on the same address), returning once it
      * accepts connections. Whether state survives is the backend's own nature; the TCK
      * requires only that clients restore their registrations. Required for
@@ -88,6 +99,17 @@ public interface RegistryFixture extends AutoCloseable {
      */
     default Set<String> sharedThreadPrefixes() {
         return Set.of();
+    }
+
+    /**
+     * Contracts this backend knowingly does not meet, by contract method name (as the test
+     * report shows it, e.g. {@code "deregisteredNodeStaysGoneAfterARestart"}), each with the
+     * reason: they are reported skipped with that reason, never passed, so an honest partial
+     * plugin is possible. A name that is no contract fails the suite, so a typo cannot
+     * silently suppress nothing. Build it with {@link Suppressions}.
+     */
+    default Map<String, String> suppressed() {
+        return Map.of();
     }
 
     /** Stops servers and releases everything. */

@@ -21,6 +21,7 @@ public abstract class ScaleContract extends Contract {
     }
 
     @Test
+    @TimeBudget(propagations = 8, extraSeconds = 90)
     void aThousandNodesInAHundredServices() {
         String prefix = uniqueName("scale");
         Registry writer = fixture().newClient();

@@ -141,6 +141,17 @@ public abstract class WatchContract extends Contract {
     }
 
     @Test
+    void nextWithATimeoutReturnsEmptyWhenNothingHappens() throws InterruptedException {
+        Watcher watcher = watch(client(), WatchOptions.service(uniqueName("watch-quiet")));
+        long start = System.nanoTime();
+
+        assertThat(watcher.next(Duration.ofMillis(300))).isEmpty();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("next(300 ms) took")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(fixture().propagationBound().plusMillis(300));
+    }
+
+    @Test
     void stopUnblocksAWaitingNext() throws Exception {
         Watcher watcher = watch(client(), WatchOptions.service(uniqueName("watch-stop")));
         ExecutorService reader = Executors.newSingleThreadExecutor();

@@ -1,6 +1,7 @@
 package io.microregistry.tck;
 
 
+import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
 import io.microregistry.Service;
@@ -9,9 +10,15 @@ import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Deliberately broken registries over the memory backend, each with one classic bug. The
@@ -156,6 +163,376 @@ final class BrokenRegistries {
         }
     }
 
+
+    /** A watcher whose events, one at a time, are rewritten by {@code rewrite}. */
+    private static Watcher mapping(Watcher inner, UnaryOperator<WatchEvent> rewrite) {
+        return new ForwardingWatcher(inner) {
+            @Override
+            public WatchEvent next() throws InterruptedException {
+                return rewrite.apply(super.next());
+            }
+
+            @Override
+            public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+                return super.next(timeout).map(rewrite);
+            }
+        };
+    }
+
+    /** Hands out whatever events are already queued in reverse order: a burst arrives backwards. */
+    static final class ReversesBursts extends ForwardingRegistry {
+        ReversesBursts(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watcher watch(WatchOptions options) {
+            return new ForwardingWatcher(super.watch(options)) {
+                private final Deque<WatchEvent> ready = new ArrayDeque<>();
+
+                @Override
+                public WatchEvent next() throws InterruptedException {
+                    while (true) {
+                        Optional<WatchEvent> event = next(Duration.ofSeconds(1));
+                        if (event.isPresent()) {
+                            return event.get();
+                        }
+                    }
+                }
+
+                @Override
+                public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+                    if (ready.isEmpty()) {
+                        Optional<WatchEvent> first = delegate.next(timeout);
+                        if (first.isEmpty()) {
+                            return first;
+                        }
+                        ready.push(first.get());
+                        for (Optional<WatchEvent> more = delegate.next(Duration.ofMillis(50)); more.isPresent();
+                             more = delegate.next(Duration.ofMillis(50))) {
+                            ready.push(more.get());
+                        }
+                    }
+                    return Optional.of(ready.pop());
+                }
+            };
+        }
+    }
+
+    /** Filters a service watch by prefix, so {@code greeter-v2} leaks into a {@code greeter} watch. */
+    static final class PrefixWatchFilter extends ForwardingRegistry {
+        PrefixWatchFilter(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watcher watch(WatchOptions options) {
+            if (options.service().isEmpty()) {
+                return super.watch(options);
+            }
+            String prefix = options.service().get();
+            Watcher all = super.watch(WatchOptions.all());
+            return new ForwardingWatcher(all) {
+                @Override
+                public WatchEvent next() throws InterruptedException {
+                    while (true) {
+                        WatchEvent event = super.next();
+                        if (event.service().name().startsWith(prefix)) {
+                            return event;
+                        }
+                    }
+                }
+
+                @Override
+                public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    while (true) {
+                        Optional<WatchEvent> event = super.next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                        if (event.isEmpty() || event.get().service().name().startsWith(prefix)) {
+                            return event;
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    /** Looks services up by prefix: {@code getService("a")} also returns {@code a-b}. */
+    static final class PrefixGetService extends ForwardingRegistry {
+        PrefixGetService(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<Service> getService(String name) {
+            super.getService(name); // validation as usual
+            return super.listServices().stream().filter(s -> s.name().startsWith(name)).toList();
+        }
+    }
+
+    /** Lists services under their key form, go-micro style: {@code a/b} is listed as {@code a-b}. */
+    static final class ListsKeyNames extends ForwardingRegistry {
+        ListsKeyNames(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<Service> listServices() {
+            return super.listServices().stream()
+                    .map(s -> new Service(s.name().replace('/', '-'), s.version(), s.metadata(), s.endpoints(), s.nodes()))
+                    .toList();
+        }
+    }
+
+    /** On re-register, keeps metadata keys and endpoints the new record no longer has. */
+    static final class MergesOnReRegister extends ForwardingRegistry {
+        MergesOnReRegister(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void register(Service service, RegisterOptions options) {
+            Service merged = service;
+            for (Service old : getService(service.name())) {
+                if (old.nodes().stream().anyMatch(n -> service.nodes().stream().anyMatch(m -> m.id().equals(n.id())))) {
+                    Map<String, String> metadata = new HashMap<>(old.metadata());
+                    metadata.putAll(service.metadata());
+                    merged = new Service(service.name(), service.version(), metadata,
+                            service.endpoints().isEmpty() ? old.endpoints() : service.endpoints(), service.nodes());
+                }
+            }
+            super.register(merged, options);
+        }
+    }
+
+    /** Watch events carry the service without its metadata and endpoints. */
+    static final class ThinEvents extends ForwardingRegistry {
+        ThinEvents(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watcher watch(WatchOptions options) {
+            return mapping(super.watch(options), e -> new WatchEvent(e.type(),
+                    new Service(e.service().name(), e.service().version(), Map.of(), List.of(), e.service().nodes())));
+        }
+    }
+
+    /** A DELETE carries only the node id, not the last known record. */
+    static final class BareDeletes extends ForwardingRegistry {
+        BareDeletes(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watcher watch(WatchOptions options) {
+            return mapping(super.watch(options), e -> e.type() != WatchEvent.Type.DELETE ? e
+                    : WatchEvent.delete(new Service(e.service().name(), e.service().version(), Map.of(), List.of(),
+                    List.of(Node.of(e.node().id(), "")))));
+        }
+    }
+
+    /** {@code next(timeout)} ignores its timeout and blocks until an event comes. */
+    static final class IgnoresNextTimeout extends ForwardingRegistry {
+        IgnoresNextTimeout(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watcher watch(WatchOptions options) {
+            return new ForwardingWatcher(super.watch(options)) {
+                @Override
+                public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+                    return Optional.of(delegate.next());
+                }
+            };
+        }
+    }
+
+    /** Writes a registration node by node, so a call rejected for its second node has written its first. */
+    static final class WritesNodeByNode extends ForwardingRegistry {
+        WritesNodeByNode(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void register(Service service, RegisterOptions options) {
+            if (service == null || service.nodes().isEmpty()) {
+                super.register(service, options);
+                return;
+            }
+            for (Node node : service.nodes()) {
+                super.register(service.withNode(node), options);
+            }
+        }
+    }
+
+    /** Has a stricter limit of its own: anything over 128 characters is refused, though the rules allow 255. */
+    static final class TooStrict extends ForwardingRegistry {
+        TooStrict(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void register(Service service, RegisterOptions options) {
+            if (service != null) {
+                List<String> texts = new ArrayList<>(List.of(service.name(), service.version()));
+                texts.addAll(service.metadata().keySet());
+                service.endpoints().forEach(e -> texts.add(e.name()));
+                service.nodes().forEach(n -> {
+                    texts.add(n.id());
+                    texts.add(n.address());
+                    texts.addAll(n.metadata().keySet());
+                });
+                if (texts.stream().anyMatch(t -> t.length() > 128)) {
+                    throw new IllegalArgumentException("field too long for this backend");
+                }
+            }
+            super.register(service, options);
+        }
+    }
+
+    /** Deregister returns quietly for a blank name instead of rejecting it. */
+    static final class LaxDeregister extends ForwardingRegistry {
+        LaxDeregister(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void deregister(Service service) {
+            if (service != null && (service.name().isBlank() || service.nodes().isEmpty())) {
+                return;
+            }
+            super.deregister(service);
+        }
+    }
+
+    static final class ReversesBurstsTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(ReversesBursts::new);
+        }
+    }
+
+    static final class PrefixWatchFilterTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(PrefixWatchFilter::new);
+        }
+    }
+
+    static final class PrefixGetServiceTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(PrefixGetService::new);
+        }
+    }
+
+    static final class ListsKeyNamesTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(ListsKeyNames::new);
+        }
+    }
+
+    static final class MergesOnReRegisterTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(MergesOnReRegister::new);
+        }
+    }
+
+    static final class ThinEventsTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(ThinEvents::new);
+        }
+    }
+
+    static final class BareDeletesTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(BareDeletes::new);
+        }
+    }
+
+    static final class IgnoresNextTimeoutTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(IgnoresNextTimeout::new);
+        }
+    }
+
+    static final class WritesNodeByNodeTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(WritesNodeByNode::new);
+        }
+    }
+
+    static final class TooStrictTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(TooStrict::new);
+        }
+    }
+
+    static final class LaxDeregisterTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(LaxDeregister::new);
+        }
+    }
+
+    static final class ResurrectingKeeperTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new RestartableMemoryFixture(KeepingRegistry.Flaw.KEEPS_DEREGISTERED);
+        }
+    }
+
+    static final class StrippingKeeperTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new RestartableMemoryFixture(KeepingRegistry.Flaw.WRITES_BACK_STRIPPED);
+        }
+    }
+
+    /** The correct keeper over a restartable memory "server": the control group of the outage contracts. */
+    static final class CorrectKeeperTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new RestartableMemoryFixture(KeepingRegistry.Flaw.NONE);
+        }
+    }
+
+    /** A correct backend whose fixture suppresses one contract, with a reason. */
+    static final class SuppressingTck extends RegistryTck {
+        static final String REASON = "known gap, tracked as issue 99";
+
+        @Override
+        protected RegistryFixture fixture() {
+            return new MemoryFixture() {
+                @Override
+                public Map<String, String> suppressed() {
+                    return Suppressions.builder().suppress("deregisteringOneNodeKeepsTheOthers", REASON).build();
+                }
+            };
+        }
+    }
+
+    /** A fixture that suppresses a contract that does not exist: a typo must not pass quietly. */
+    static final class MisspelledSuppressionTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new MemoryFixture() {
+                @Override
+                public Map<String, String> suppressed() {
+                    return Suppressions.builder().suppress("deregisteringOneNodeKeepsTheOther", "typo").build();
+                }
+            };
+        }
+    }
 
     /** The unbroken memory backend, run the same way, as the control group. */
     static final class CorrectTck extends RegistryTck {

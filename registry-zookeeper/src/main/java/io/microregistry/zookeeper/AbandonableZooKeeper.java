@@ -22,6 +22,14 @@ final class AbandonableZooKeeper extends ZooKeeperAdmin {
         super(connectString, sessionTimeout, watcher, canBeReadOnly, config);
     }
 
+    /**
+     * The newest transaction id this handle has seen from any server. A server whose own
+     * history ends before it refuses this handle's session (it lost data this client saw).
+     */
+    long lastZxidSeen() {
+        return cnxn.getLastZxid();
+    }
+
     /** Stops this handle without telling the server. */
     void abandon() {
         cnxn.disconnect();

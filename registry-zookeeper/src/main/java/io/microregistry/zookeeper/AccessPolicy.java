@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>{@code /micro-registry}: READ and CREATE, so other identities can still add services;</li>
  *   <li>{@code /micro-registry/<service>}: READ only. ZooKeeper checks DELETE on the parent,
  *       so this is what stops others from deleting our nodes; it also means a service's
- *       directory accepts registrations only from the identity that created it;</li>
+ *       directory accepts registrations only from the identity that created it, which is
+ *       what lets readers trust its records ({@link DirectoryTrust});</li>
  *   <li>{@code /micro-registry/<service>/<node>}: READ only, so others cannot overwrite it.</li>
  * </ul>
  *

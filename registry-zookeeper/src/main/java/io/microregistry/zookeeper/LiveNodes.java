@@ -79,6 +79,12 @@ final class LiveNodes {
         }
     }
 
+    /** What this session keeps at {@code path}, or null. Caller holds the path's lock. */
+    byte[] data(String path) {
+        Entry entry = nodes.get(path);
+        return entry == null ? null : entry.data();
+    }
+
     /** Stops keeping {@code path} alive; does not delete it. Caller holds the path's lock. */
     void forget(String path) {
         nodes.remove(path);

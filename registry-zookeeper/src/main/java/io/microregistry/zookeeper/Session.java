@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +33,20 @@ import java.util.concurrent.TimeUnit;
  * {@link #client()} is bounded: Curator retries connection loss until the configured timeout
  * has elapsed, and each ZooKeeper request times out after it too.
  *
+ * <p><b>A server that lost its data.</b> A ZooKeeper server refuses a session whose client
+ * has seen a newer transaction than its own history holds (it was wiped, or restored from an
+ * older snapshot), and the ZooKeeper client keeps offering that session until it times out:
+ * 15 s of silence for the default TTL. So while disconnected for more than a second, this
+ * session probes the servers with a fresh handle; if one answers with a history older than
+ * what this client saw, the old session cannot come back and a new one is started at once
+ * (as after an expiry), so registrations and watches return within a second or two.
+ *
  * <p>Thread-safe.
  */
 final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** How long a disconnection lasts before the servers are probed, and between probes. */
+    private static final long PROBE_AFTER_MS = 1_000;
 
     private final String label;
     private final ConnectSettings settings;
@@ -44,14 +57,19 @@ final class Session implements AutoCloseable {
     private volatile AbandonableZooKeeper handle;
     private volatile boolean abandoned;
     private volatile long loggedSession;
+    private final ScheduledExecutorService probes;
+    private volatile boolean probing;
+    private volatile boolean closed;
 
     /**
      * @param label          names the session in logs and thread names, e.g. {@code ttl-2s}
      * @param sessionTimeout what to ask the server for; it may negotiate it into its
      *                       {@code [minSessionTimeout, maxSessionTimeout]} range
      */
-    Session(String label, ConnectSettings settings, AccessPolicy access, Duration sessionTimeout) {
+    Session(String label, ConnectSettings settings, AccessPolicy access, Duration sessionTimeout,
+            ScheduledExecutorService probes) {
         this.label = label;
+        this.probes = probes;
         this.settings = settings;
         this.requestedTimeoutMs = (int) Math.min(Integer.MAX_VALUE, sessionTimeout.toMillis());
         int callTimeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
@@ -133,6 +151,7 @@ final class Session implements AutoCloseable {
      */
     void abandon() {
         abandoned = true;
+        closed = true;
         AbandonableZooKeeper current = handle;
         if (current != null) {
             current.abandon();
@@ -144,6 +163,7 @@ final class Session implements AutoCloseable {
     /** Closes the session; ZooKeeper deletes its ephemeral znodes as part of closing it. */
     @Override
     public void close() {
+        closed = true;
         try {
             client.close();
         } finally {
@@ -174,11 +194,98 @@ final class Session implements AutoCloseable {
                             settings.connectString(), Long.toHexString(id));
                 }
             }
-            case SUSPENDED -> LOG.warn("ZooKeeper session {}: connection to {} lost, reconnecting", label,
-                    settings.connectString());
-            case LOST -> LOG.warn("ZooKeeper session {}: session lost (expired or unreachable for its timeout);"
-                    + " a new one will be opened", label);
+            case SUSPENDED -> {
+                LOG.warn("ZooKeeper session {}: connection to {} lost, reconnecting", label,
+                        settings.connectString());
+                startProbing();
+            }
+            case LOST -> {
+                LOG.warn("ZooKeeper session {}: session lost (expired or unreachable for its timeout);"
+                        + " a new one will be opened", label);
+                startProbing();
+            }
             default -> LOG.debug("ZooKeeper session {}: {}", label, state);
+        }
+    }
+
+    private void startProbing() {
+        if (!probing && !closed) {
+            probing = true;
+            scheduleProbe();
+        }
+    }
+
+    private void scheduleProbe() {
+        try {
+            probes.schedule(this::probe, PROBE_AFTER_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            probing = false; // the registry is closing
+        }
+    }
+
+    /**
+     * While disconnected: if a server answers a fresh handle with a history older than the
+     * one this session saw, ends the session on the client side (see the class comment).
+     */
+    private void probe() {
+        AbandonableZooKeeper current = handle;
+        if (closed || current == null || client.getZookeeperClient().isConnected()) {
+            probing = false;
+            return;
+        }
+        long ours = current.lastZxidSeen();
+        long theirs = serverZxid();
+        if (theirs >= 0 && theirs < ours && handle == current && !client.getZookeeperClient().isConnected()) {
+            probing = false;
+            LOG.warn("ZooKeeper session {}: the server at {} has an older history (last transaction 0x{}) than"
+                    + " this client saw (0x{}): it lost its data, so it refuses session 0x{}; starting a new"
+                    + " session now instead of waiting for that one to time out", label, settings.connectString(),
+                    Long.toHexString(theirs), Long.toHexString(ours), Long.toHexString(current.getSessionId()));
+            current.getTestable().injectSessionExpiration();
+            return;
+        }
+        scheduleProbe();
+    }
+
+    /**
+     * The newest transaction of the server a fresh handle reaches (synced with its leader),
+     * or -1 if none answers within a second or two. The probe's own session is closed again.
+     */
+    private long serverZxid() {
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+        CountDownLatch connected = new CountDownLatch(1);
+        long waitMs = Math.min(2_000, settings.timeout().toMillis());
+        AbandonableZooKeeper probe = null;
+        try {
+            probe = new AbandonableZooKeeper(settings.connectString(), (int) Math.max(4_000, waitMs), event -> {
+                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            }, false, config);
+            if (!connected.await(waitMs, TimeUnit.MILLISECONDS)) {
+                return -1;
+            }
+            CountDownLatch synced = new CountDownLatch(1);
+            probe.sync("/", (rc, path, ctx) -> synced.countDown(), null);
+            if (!synced.await(waitMs, TimeUnit.MILLISECONDS)) {
+                return -1;
+            }
+            probe.exists("/", false);
+            return probe.lastZxidSeen();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        } finally {
+            if (probe != null) {
+                try {
+                    probe.close(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

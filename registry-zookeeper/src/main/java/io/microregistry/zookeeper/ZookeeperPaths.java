@@ -26,14 +26,66 @@ final class ZookeeperPaths {
     private ZookeeperPaths() {
     }
 
-    /** The directory this client writes a service's nodes into. */
+    /**
+     * The directory this client writes a service's nodes into.
+     *
+     * @throws IllegalArgumentException if the name cannot be stored injectively (see {@link #segment})
+     */
     static String service(String serviceName) {
-        return ROOT + "/" + KeySegment.of(serviceName);
+        return ROOT + "/" + segment(serviceName, "service name");
     }
 
-    /** The znode this client writes for one node of a service. */
+    /**
+     * The znode this client writes for one node of a service.
+     *
+     * @throws IllegalArgumentException if the name or id cannot be stored injectively (see {@link #segment})
+     */
     static String node(String serviceName, String nodeId) {
-        return service(serviceName) + "/" + KeySegment.of(nodeId);
+        return service(serviceName) + "/" + segment(nodeId, "node id");
+    }
+
+    /**
+     * {@link KeySegment#of}, made safe for ZooKeeper: the control characters ZooKeeper also
+     * forbids in a path (U+0000..U+001F, U+007F..U+009F) are percent-encoded as well. That
+     * stays injective: a name holding {@code %} is always percent-encoded by
+     * {@code KeySegment}, so a literal {@code %01} can never be mistaken for an encoded one.
+     * An unpaired UTF-16 surrogate has no UTF-8 form (it would become {@code ?}, and
+     * {@code x\uD800}, {@code x\uDBFF} and {@code x?} would share one znode), so it is
+     * refused.
+     *
+     * @throws IllegalArgumentException naming the field, for an unpaired surrogate
+     */
+    static String segment(String value, String field) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " must be valid Unicode: it holds an unpaired UTF-16"
+                        + " surrogate (U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index "
+                        + i + ", which ZooKeeper cannot store apart from other names");
+            }
+        }
+        String segment = KeySegment.of(value);
+        StringBuilder out = null;
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            boolean control = c <= 0x1F || (c >= 0x7F && c <= 0x9F);
+            if (control && out == null) {
+                out = new StringBuilder(segment.length() + 8).append(segment, 0, i);
+            }
+            if (out != null) {
+                if (control) {
+                    for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                                .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+                    }
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? segment : out.toString();
     }
 
     /** Every directory that may hold nodes of the service: ours, then go-micro's if different. */

@@ -3,6 +3,8 @@ package io.microregistry.zookeeper;
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
+import io.microregistry.RegistryAuthenticationException;
+import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
@@ -10,16 +12,18 @@ import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.KeyLocks;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistrationRules;
-import io.microregistry.backend.ServiceJson;
 import io.microregistry.backend.VersionGrouping;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +38,20 @@ import java.util.concurrent.ScheduledExecutorService;
  * contract.
  *
  * <p><b>TTL and sessions.</b> A node is an EPHEMERAL znode, alive exactly as long as the
- * ZooKeeper session that wrote it. The TTL maps onto the session timeout: the TTL is rounded
- * up to whole seconds, and registrations with the same rounded TTL share one session whose
- * requested timeout is that TTL, so a process that dies disappears once the server expires
- * its session, about one TTL later (the server may round the timeout into its
- * {@code [minSessionTimeout, maxSessionTimeout]} range; raising it is logged). Lookups and
- * watches use the session of {@link RegisterOptions#DEFAULT_TTL}, opened with the client and
- * kept until it closes; other TTLs open their session on first use and close it again once
- * it keeps no node (each session is a connection and a few threads).
+ * ZooKeeper session that wrote it. The TTL maps onto the session timeout of its class
+ * ({@link #TTL_CLASSES}: the largest class not above the TTL), so a process that dies
+ * disappears once the server expires its session, never later than its TTL (the server may
+ * round the timeout into its {@code [minSessionTimeout, maxSessionTimeout]} range; raising
+ * it is logged), and a client opens at most one session per class however many distinct
+ * TTLs it uses. Lookups and watches use the session of {@link RegisterOptions#DEFAULT_TTL},
+ * opened with the client and kept until it closes; other classes open their session on
+ * first use and close it again once it keeps no node.
+ *
+ * <p><b>Writes.</b> Each record is checked against ZooKeeper's size limit before anything is
+ * written ({@link RecordLimits}). A register of several nodes is all or nothing: a failure
+ * takes back what the call wrote. A deregister of several removes all it can and names the
+ * rest. With credentials, records are written only into service directories that only this
+ * identity can add to, and only such records are read ({@link DirectoryTrust}).
  *
  * <p><b>Liveness.</b> See {@link LiveNodes}: nothing is rewritten on a plain reconnect; after
  * session expiry every node is written again in the new session.
@@ -73,7 +83,12 @@ final class ZookeeperRegistry implements Registry {
     private final Map<LiveNodes, Integer> writers = new IdentityHashMap<>();
     /** Which session keeps each path alive. Updated under the path's lock. */
     private final Map<String, LiveNodes> keepers = new ConcurrentHashMap<>();
-    private final Set<CacheWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Set<ZookeeperWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Push subscriptions of this client, one watch per prefix shared by all subscribers. */
+    private final io.microregistry.backend.SubscriptionHub hub = new io.microregistry.backend.SubscriptionHub(this);
+    /** Runs every watch of this client, in order: one thread however many watches. */
+    private final ScheduledExecutorService watchThread;
+    private final DirectoryTrust trust;
     private final LiveNodes main;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -82,6 +97,8 @@ final class ZookeeperRegistry implements Registry {
         this.settings = settings;
         this.access = new AccessPolicy(settings);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("micro-registry-zk-keeper"));
+        this.watchThread = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("micro-registry-zk-watch"));
+        this.trust = new DirectoryTrust(settings);
         this.main = openSession(ttlSeconds(RegisterOptions.DEFAULT_TTL));
         sessions.put(ttlSeconds(RegisterOptions.DEFAULT_TTL), main);
     }
@@ -94,40 +111,149 @@ final class ZookeeperRegistry implements Registry {
     @Override
     public void register(Service service, RegisterOptions options) {
         RegistrationRules.checkRegister(service, options);
+        Map<String, byte[]> records = RecordLimits.encode(service);
+        checkOpen();
         LiveNodes keeper = acquireSession(options.ttl());
+        List<Undo> written = new ArrayList<>();
+        Set<LiveNodes> emptied = new HashSet<>();
         try {
+            ensureOwnDirectory(service.name());
             for (Node node : service.nodes()) {
                 String path = ZookeeperPaths.node(service.name(), node.id());
-                byte[] data = ServiceJson.encode(service.withNode(node));
-                LiveNodes previous;
                 synchronized (locks.of(path)) {
                     checkOpen();
-                    try {
-                        keeper.put(path, data);
-                    } catch (Exception e) {
-                        throw BackendErrors.translate(e, "register " + service.name() + "/" + node.id(), settings);
-                    }
-                    previous = keepers.put(path, keeper);
-                    if (previous != null && previous != keeper) {
+                    LiveNodes before = keepers.get(path);
+                    Undo undo = new Undo(node.id(), path, before, before == null ? null : before.data(path));
+                    keeper.put(path, records.get(node.id()));
+                    written.add(undo);
+                    keepers.put(path, keeper);
+                    if (before != null && before != keeper) {
                         // Registered again with another TTL: the other session no longer keeps it.
-                        previous.forget(path);
+                        before.forget(path);
+                        emptied.add(before);
                     }
-                }
-                if (previous != null && previous != keeper) {
-                    closeIfEmpty(previous);
                 }
             }
+        } catch (Exception e) {
+            if (closed) {
+                // close() ran meanwhile: it deregisters whatever this call wrote.
+                throw new IllegalStateException("registry is closed", e);
+            }
+            String failedId = written.size() < service.nodes().size() ? service.nodes().get(written.size()).id() : "";
+            RegistryException failure = BackendErrors.translate(e, "register " + service.name() + "/" + failedId,
+                    settings);
+            throw rollBack(service.name(), keeper, written, failure);
         } finally {
             releaseSession(keeper);
+            emptied.forEach(this::closeIfEmpty);
         }
     }
 
+    /** What one node's write replaced, to take it back if a later node of the same call fails. */
+    private record Undo(String nodeId, String path, LiveNodes keeper, byte[] data) {
+    }
+
+    /**
+     * All or nothing: a register call that failed on one node takes back the nodes it had
+     * already written (deleted if they were new, their previous record and TTL restored
+     * otherwise). What cannot be taken back (the server is gone) is named in the message and
+     * stays owned, so a retried register or a deregister settles it.
+     */
+    private RegistryException rollBack(String name, LiveNodes keeper, List<Undo> written, RegistryException failure) {
+        CuratorFramework client = main.session().client();
+        List<String> kept = new ArrayList<>();
+        Set<LiveNodes> emptied = new HashSet<>();
+        for (int i = written.size() - 1; i >= 0; i--) {
+            Undo undo = written.get(i);
+            synchronized (locks.of(undo.path())) {
+                try {
+                    if (undo.keeper() == null) {
+                        deleteIfHolding(client, undo.path(), name, undo.nodeId()).ifPresent(emptied::add);
+                    } else {
+                        undo.keeper().put(undo.path(), undo.data());
+                        keepers.put(undo.path(), undo.keeper());
+                        if (undo.keeper() != keeper) {
+                            keeper.forget(undo.path());
+                            emptied.add(keeper);
+                        }
+                    }
+                } catch (Exception e) {
+                    kept.add(undo.nodeId());
+                    failure.addSuppressed(BackendErrors.translate(e, "take back " + name + "/" + undo.nodeId(),
+                            settings));
+                }
+            }
+        }
+        emptied.forEach(this::closeIfEmpty);
+        if (!kept.isEmpty()) {
+            return BackendErrors.withNote(failure, "; these nodes written before it could not be taken back and"
+                    + " stay registered: " + String.join(", ", kept));
+        }
+        return written.isEmpty() ? failure : BackendErrors.withNote(failure, "; the " + written.size()
+                + " node(s) written before it were taken back, nothing of this call stays registered");
+    }
+
+    /**
+     * With credentials: makes sure this client's directory of the service only lets our
+     * identity add nodes (see {@link DirectoryTrust}). A directory someone else created first
+     * (a squatter, another identity, go-micro) is replaced by ours if it is empty; if it holds
+     * nodes, the registration is refused rather than written where others could forge or
+     * delete it.
+     */
+    private void ensureOwnDirectory(String name) throws Exception {
+        if (!trust.enabled()) {
+            return;
+        }
+        CuratorFramework client = main.session().client();
+        String directory = ZookeeperPaths.service(name);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Stat stat = new Stat();
+            List<ACL> acl;
+            try {
+                acl = client.getACL().storingStatIn(stat).forPath(directory);
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER)
+                            .forPath(directory);
+                } catch (KeeperException.NodeExistsException raced) {
+                    // Someone was quicker: look at theirs.
+                }
+                continue;
+            }
+            if (trust.trusts(acl, stat)) {
+                return;
+            }
+            if (stat.getNumChildren() > 0) {
+                throw new RegistryAuthenticationException("ZooKeeper directory " + directory + " of service '" + name
+                        + "' was created by another identity and lets others add or delete nodes in it; refusing to"
+                        + " register there. Remove it (it holds " + stat.getNumChildren() + " znode(s)) or register"
+                        + " under the identity that owns it", null);
+            }
+            try {
+                client.delete().withVersion(stat.getVersion()).forPath(directory);
+                LOG.warn("ZooKeeper directory {} was created by another identity with an ACL that lets others add"
+                        + " nodes; it was empty and has been replaced by one only this identity can add to", directory);
+            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException
+                     | KeeperException.NotEmptyException raced) {
+                // Changed meanwhile: look again.
+            }
+        }
+        throw new RegistryAuthenticationException("ZooKeeper directory " + directory + " keeps being re-created by"
+                + " another identity; refusing to register service '" + name + "' there", null);
+    }
+
+    /**
+     * Removes every node it can; if some could not be removed, throws once at the end, naming
+     * them (the others are gone).
+     */
     @Override
     public void deregister(Service service) {
         RegistrationRules.checkDeregister(service);
         checkOpen();
         CuratorFramework client = main.session().client();
         List<LiveNodes> released = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        RegistryException first = null;
         try {
             for (Node node : service.nodes()) {
                 for (String path : ZookeeperPaths.nodeCandidates(service.name(), node.id())) {
@@ -135,14 +261,27 @@ final class ZookeeperRegistry implements Registry {
                         try {
                             deleteIfHolding(client, path, service.name(), node.id()).ifPresent(released::add);
                         } catch (Exception e) {
-                            throw BackendErrors.translate(e, "deregister " + service.name() + "/" + node.id(),
-                                    settings);
+                            RegistryException failure = BackendErrors.translate(e, "deregister " + service.name()
+                                    + "/" + node.id(), settings);
+                            if (!failed.contains(node.id())) {
+                                failed.add(node.id());
+                            }
+                            if (first == null) {
+                                first = failure;
+                            } else {
+                                first.addSuppressed(failure);
+                            }
                         }
                     }
                 }
             }
         } finally {
             released.forEach(this::closeIfEmpty);
+        }
+        if (first != null) {
+            throw service.nodes().size() == 1 ? first : BackendErrors.withNote(first, "; " + failed.size() + " of "
+                    + service.nodes().size() + " node(s) could not be removed and stay registered: "
+                    + String.join(", ", failed) + " (the others were removed)");
         }
     }
 
@@ -257,8 +396,13 @@ final class ZookeeperRegistry implements Registry {
             return List.of();
         }
         List<Service> records = new ArrayList<>(children.size());
+        boolean trusted = children.isEmpty() || trust.trusts(client, directory);
         for (String child : children) {
             String path = directory + "/" + child;
+            if (!trusted) {
+                trust.skipped(path);
+                continue;
+            }
             try {
                 decoder.decode(path, client.getData().forPath(path))
                         .filter(s -> !s.nodes().isEmpty())
@@ -270,21 +414,29 @@ final class ZookeeperRegistry implements Registry {
         return records;
     }
 
+    /** Shares one backend watch per prefix between every subscriber of this client (see SubscriptionHub). */
+    @Override
+    public io.microregistry.Subscription subscribe(WatchOptions options, io.microregistry.WatchListener listener) {
+        RegistrationRules.checkWatch(options);
+        checkOpen();
+        return hub.subscribe(options, listener);
+    }
+
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
         checkOpen();
-        CacheWatch watch = new CacheWatch(main.session().client(), options, decoder, watches::remove);
+        ZookeeperWatch watch = new ZookeeperWatch(main.session(), settings, options, decoder, trust, watchThread,
+                watches::remove);
         watches.add(watch);
         try {
-            Watcher watcher = watch.start(settings.timeout(), settings.connectString());
+            Watcher watcher = watch.start();
             if (closed) {
                 // close() ran while we started: it may have missed this watcher.
                 watcher.stop();
             }
             return watcher;
-        } catch (Exception e) {
-            watch.queue().stop();
+        } catch (InterruptedException e) {
             throw BackendErrors.translate(e, "watch " + options.service().orElse("all services"), settings);
         }
     }
@@ -334,12 +486,21 @@ final class ZookeeperRegistry implements Registry {
         return keeper == null ? null : keeper.session();
     }
 
+    /** The ids of this client's open sessions, for tests. */
+    Set<Long> openSessionIds() {
+        Set<Long> ids = new HashSet<>();
+        sessions.values().forEach(keeper -> ids.add(keeper.session().currentSessionId()));
+        return ids;
+    }
+
     private void stopWatchesAndKeepers() {
+        hub.close();
         sessions.values().forEach(LiveNodes::stop);
-        for (CacheWatch watch : List.copyOf(watches)) {
-            watch.queue().stop();
+        for (ZookeeperWatch watch : List.copyOf(watches)) {
+            watch.stop();
         }
         scheduler.shutdownNow();
+        watchThread.shutdownNow();
     }
 
     private void closeQuietly(Session session) {
@@ -395,19 +556,35 @@ final class ZookeeperRegistry implements Registry {
     }
 
     private LiveNodes openSession(long ttlSeconds) {
-        Session session = new Session("ttl-" + ttlSeconds + "s", settings, access, Duration.ofSeconds(ttlSeconds));
+        Session session = new Session("ttl-" + ttlSeconds + "s", settings, access, Duration.ofSeconds(ttlSeconds),
+                scheduler);
         LiveNodes keeper = new LiveNodes(session, locks, scheduler);
         session.start();
         return keeper;
     }
 
     /**
-     * The session key of a TTL: whole seconds, rounded up so a node never lives shorter than
-     * asked (as etcd leases do), and so TTLs with jitter share a few sessions instead of
-     * opening one each.
+     * Session timeouts, in seconds, that TTLs are grouped into. A client opens at most one
+     * session per class however many distinct TTLs it registers with (each session is a
+     * connection and three threads, and servers cap connections per client host, 60 by
+     * default).
      */
-    private static long ttlSeconds(Duration ttl) {
-        return Math.max(1, (ttl.toMillis() + 999) / 1000);
+    static final long[] TTL_CLASSES = {1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60};
+
+    /**
+     * The session class of a TTL: the largest class not above it, so a dead node is never
+     * served longer than its TTL (a TTL above the largest class gets that class, still below
+     * it). Servers raise session timeouts below their {@code minSessionTimeout} (logged).
+     */
+    static long ttlSeconds(Duration ttl) {
+        long seconds = Math.max(1, ttl.toMillis() / 1000);
+        long chosen = TTL_CLASSES[0];
+        for (long ttlClass : TTL_CLASSES) {
+            if (ttlClass <= seconds) {
+                chosen = ttlClass;
+            }
+        }
+        return chosen;
     }
 
     private void checkOpen() {

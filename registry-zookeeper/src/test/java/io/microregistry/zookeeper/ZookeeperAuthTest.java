@@ -10,6 +10,14 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import io.microregistry.WatchEvent;
+import io.microregistry.WatchOptions;
+import io.microregistry.Watcher;
+import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Digest auth: a client with credentials writes znodes that everyone can read and only its
- * own identity can overwrite or delete.
+ * own identity can overwrite or delete; it serves only records from directories that only its
+ * identity could add to (issue 15: no forged node, no squatted directory).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ZookeeperAuthTest {
 
     private ZookeeperFixture fixture;
@@ -60,8 +70,9 @@ class ZookeeperAuthTest {
              CuratorFramework wrongPassword = RawClient.connect(fixture.connectString(), "alice:guess")) {
             alice.register(service(name, "n1"));
 
-            // Everyone reads.
-            assertThat(bob.getService(name)).containsExactly(service(name, "n1"));
+            // Everyone reads the znode; a registry client of another identity does not serve it,
+            // since it cannot tell alice's records from forged ones (see DirectoryTrust).
+            assertThat(bob.getService(name)).isEmpty();
             assertThat(ServiceJson.decode(anonymous.getData().forPath(path))).isEqualTo(service(name, "n1"));
 
             // Nobody else deletes or overwrites, whatever client they use.
@@ -96,7 +107,78 @@ class ZookeeperAuthTest {
             // Bob can still register services of his own: the root lets anyone create.
             String bobs = "bobs-" + UUID.randomUUID();
             bob.register(service(bobs, "b1"));
-            assertThat(alice.getService(bobs)).containsExactly(service(bobs, "b1"));
+            assertThat(bob.getService(bobs)).containsExactly(service(bobs, "b1"));
+            assertThat(alice.getService(bobs)).isEmpty();
+        }
+    }
+
+    @Test
+    void aNodeForgedByAnAnonymousClientInGoMicrosFormOfTheNameIsNeverServed() throws Exception {
+        String name = "team/api-" + UUID.randomUUID();
+        String forgedPath = ZookeeperPaths.ROOT + "/" + name.replace('/', '-') + "/forged";
+        Service forged = Service.builder(name).version("1").node("forged", "6.6.6.6:666").build();
+        try (Registry alice = client("alice", "secret");
+             Registry aliceReader = client("alice", "secret");
+             CuratorFramework anonymous = RawClient.connect(fixture.connectString(), null)) {
+            alice.register(service(name, "n1"));
+            Watcher watcher = aliceReader.watch(WatchOptions.service(name));
+            Watcher all = aliceReader.watch(WatchOptions.all());
+
+            anonymous.create().creatingParentsIfNeeded().forPath(forgedPath, ServiceJson.encode(forged));
+
+            // A legitimate change afterwards: the watchers deliver it, and nothing forged before it.
+            alice.register(service(name, "n2"));
+            WatchEvent first = watcher.next(Duration.ofSeconds(10)).orElseThrow();
+            assertThat(first.node().id()).as("%s", first).isEqualTo("n2");
+            WatchEvent seen;
+            do {
+                seen = all.next(Duration.ofSeconds(10)).orElseThrow();
+                assertThat(seen.node().id()).as("forged node delivered to a watch of everything").isNotEqualTo("forged");
+            } while (!seen.node().id().equals("n2"));
+            assertThat(aliceReader.getService(name)).containsExactly(
+                    Service.builder(name).version("1").node("n1", "127.0.0.1:1").node("n2", "127.0.0.1:1").build());
+            assertThat(aliceReader.listServices()).flatExtracting(Service::nodes).extracting(io.microregistry.Node::id)
+                    .doesNotContain("forged");
+            // Without credentials a reader trusts everything, as go-micro does.
+            try (Registry open = fixture.newClient()) {
+                assertThat(open.getService(name).get(0).nodes()).extracting(io.microregistry.Node::id)
+                        .contains("forged");
+            }
+        }
+    }
+
+    @Test
+    void aSquattedDirectoryIsTakenBackIfEmptyAndOtherwiseNeitherWrittenNorServed() throws Exception {
+        String squatted = "squat-" + UUID.randomUUID();
+        String occupied = "occupied-" + UUID.randomUUID();
+        String disguised = "disguised-" + UUID.randomUUID();
+        try (Registry alice = client("alice", "secret");
+             CuratorFramework anonymous = RawClient.connect(fixture.connectString(), null)) {
+            // An empty directory created first by someone else, with an open ACL.
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.service(squatted));
+            alice.register(service(squatted, "n1"));
+            String node = ZookeeperPaths.node(squatted, "n1");
+            assertThatThrownBy(() -> anonymous.delete().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> anonymous.create().forPath(ZookeeperPaths.node(squatted, "forged")))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThat(alice.getService(squatted)).containsExactly(service(squatted, "n1"));
+
+            // A squatted directory that already holds a (forged) node: refused, and not served.
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.node(occupied, "forged"),
+                    ServiceJson.encode(service(occupied, "forged")));
+            assertThatThrownBy(() -> alice.register(service(occupied, "n1")))
+                    .isInstanceOf(RegistryAuthenticationException.class)
+                    .hasMessageContaining(ZookeeperPaths.service(occupied));
+            assertThat(alice.getService(occupied)).isEmpty();
+
+            // Open while the forged node went in, then closed to look like ours: still not trusted.
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.node(disguised, "forged"),
+                    ServiceJson.encode(service(disguised, "forged")));
+            List<ACL> looksLikeAlices = List.of(
+                    new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("alice:secret"))),
+                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+            anonymous.setACL().withACL(looksLikeAlices).forPath(ZookeeperPaths.service(disguised));
+            assertThat(alice.getService(disguised)).isEmpty();
         }
     }
 

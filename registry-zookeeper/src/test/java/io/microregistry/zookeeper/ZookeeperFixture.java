@@ -20,6 +20,11 @@ final class ZookeeperFixture implements RegistryFixture {
 
     private final ZookeeperServer server = ZookeeperServer.start();
 
+    /** The server itself, for tests that inject faults beyond the TCK's. */
+    ZookeeperServer server() {
+        return server;
+    }
+
     String connectString() {
         return server.connectString();
     }

@@ -30,6 +30,30 @@ class ZookeeperPathsTest {
     }
 
     @Test
+    void everySegmentIsAValidZnodeNameAndNoTwoNamesShareOne() {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("a", "a/b", "a-b", "a%2Fb", "%",
+                ".", "..", "../x", "//", "a\u0001", "a%01", "a%2501", "x\u007F", "x%7F", "x\u0085", "tab\tname",
+                "nul\u0000", "rocket \uD83D\uDE80", "rocket %F0%9F%9A%80", "x?", "\uFFFE", "\uE000", "\u200B\u202E",
+                "é", "e\u0301"));
+        java.util.Map<String, String> byPath = new java.util.HashMap<>();
+        for (String name : names) {
+            String path = ZookeeperPaths.node(name, name);
+            org.apache.zookeeper.common.PathUtils.validatePath(path);
+            assertThat(byPath.put(path, name)).as("%s collides", name).isNull();
+        }
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedNamingTheField() {
+        for (String bad : java.util.List.of("x\uD800", "x\uDBFF", "\uDC00y", "a\uD83D")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.node(bad, "n1"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service name");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.node("svc", bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id");
+        }
+    }
+
+    @Test
     void depth() {
         assertThat(ZookeeperPaths.depth("/micro-registry")).isZero();
         assertThat(ZookeeperPaths.depth("/micro-registry/s")).isEqualTo(1);

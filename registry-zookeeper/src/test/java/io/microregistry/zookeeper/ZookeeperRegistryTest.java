@@ -92,7 +92,7 @@ class ZookeeperRegistryTest {
     }
 
     @Test
-    void ttlsShareWholeSecondSessionsThatCloseOnceTheyKeepNoNode() throws Exception {
+    void ttlsShareOneSessionPerClassThatClosesOnceItKeepsNoNode() throws Exception {
         try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
             ZookeeperRegistry zk = (ZookeeperRegistry) registry;
             String name = "sessions-" + UUID.randomUUID();
@@ -100,28 +100,30 @@ class ZookeeperRegistryTest {
             registry.register(kept);
             Set<Long> before = liveThreads().stream().map(Thread::getId).collect(Collectors.toSet());
 
-            // Jittered TTLs: 2.2 s and 3 s share the 3 s session, 3.4 s and 4 s the 4 s one.
-            List<Long> ttlsMs = List.of(2_200L, 3_000L, 3_400L, 4_000L, 5_000L);
+            // Jittered TTLs fall into classes, rounded down so no node outlives its TTL:
+            // 3 s, 3.4 s and 4.9 s share the 3 s session, 5 s and 7.9 s the 5 s one, 8 s has its own.
+            List<Long> ttlsMs = List.of(3_000L, 3_400L, 4_900L, 5_000L, 7_900L, 8_000L);
             for (long ms : ttlsMs) {
                 registry.register(node(name, "ttl-" + ms), RegisterOptions.ttl(Duration.ofMillis(ms)));
             }
-            assertThat(zk.sessionOf(Duration.ofMillis(2_200))).isSameAs(zk.sessionOf(Duration.ofSeconds(3)));
-            assertThat(zk.sessionOf(Duration.ofMillis(3_400))).isSameAs(zk.sessionOf(Duration.ofSeconds(4)))
+            assertThat(zk.sessionOf(Duration.ofMillis(3_400))).isSameAs(zk.sessionOf(Duration.ofSeconds(3)))
+                    .isSameAs(zk.sessionOf(Duration.ofMillis(4_900)));
+            assertThat(zk.sessionOf(Duration.ofMillis(7_900))).isSameAs(zk.sessionOf(Duration.ofSeconds(5)))
                     .isNotSameAs(zk.sessionOf(Duration.ofSeconds(3)));
-            assertThat(zk.sessionOf(Duration.ofSeconds(4)).zooKeeper().getSessionTimeout()).isEqualTo(4000);
+            assertThat(zk.sessionOf(Duration.ofMillis(7_900)).zooKeeper().getSessionTimeout()).isEqualTo(5000);
             assertThat(newClientThreads(before)).as("threads of the extra sessions")
                     .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-3s"))
-                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-4s"))
-                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-5s"));
+                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-5s"))
+                    .anyMatch(n -> n.startsWith("micro-registry-zk-ttl-8s"));
 
             // Each session closes with its last node, not before.
-            registry.deregister(node(name, "ttl-2200"));
+            registry.deregister(node(name, "ttl-3000"));
             assertThat(zk.sessionOf(Duration.ofSeconds(3))).isNotNull();
             for (long ms : ttlsMs.subList(1, ttlsMs.size())) {
                 registry.deregister(node(name, "ttl-" + ms));
             }
 
-            for (Duration ttl : List.of(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5))) {
+            for (Duration ttl : List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8))) {
                 assertThat(zk.sessionOf(ttl)).as("session of %s", ttl).isNull();
             }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(newClientThreads(before))

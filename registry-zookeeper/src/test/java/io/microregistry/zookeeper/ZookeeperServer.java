@@ -27,7 +27,7 @@ public final class ZookeeperServer implements AutoCloseable {
 
     static final int TICK_TIME_MS = 250;
 
-    private final TestingServer server;
+    private TestingServer server;
 
     private ZookeeperServer(TestingServer server) {
         this.server = server;
@@ -67,6 +67,38 @@ public final class ZookeeperServer implements AutoCloseable {
             server.restart();
         } catch (Exception e) {
             throw new IllegalStateException("could not restart the ZooKeeper server", e);
+        }
+    }
+
+    /**
+     * Stops the server, deletes its data and starts an empty one on the same port, as an
+     * operator who lost the disk would; blocks until it runs.
+     */
+    void restartWiped() {
+        int port = server.getPort();
+        try {
+            server.close();
+            server = new TestingServer(spec(port, -1), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not restart the ZooKeeper server with its data wiped", e);
+        }
+    }
+
+    /** Stops the server, keeping its data, until {@link #start()}ed again; blocks until stopped. */
+    void stop() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a {@link #stop()}ped server again on the same port with the same data. */
+    void startAgain() {
+        try {
+            server.restart();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the ZooKeeper server again", e);
         }
     }
 

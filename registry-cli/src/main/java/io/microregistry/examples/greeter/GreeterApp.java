@@ -3,6 +3,10 @@ package io.microregistry.examples.greeter;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registries;
 import io.microregistry.Registry;
+import io.microregistry.config.Config;
+import io.microregistry.config.ConfigView;
+import io.microregistry.config.Configs;
+import io.microregistry.config.ViewOptions;
 import io.microregistry.selector.Filter;
 import io.microregistry.selector.Selector;
 import io.microregistry.selector.Strategy;
@@ -26,7 +30,15 @@ import java.util.concurrent.TimeUnit;
  * MICRO_REGISTRY=etcd java -cp registry-cli/target/micro-registry.jar io.microregistry.examples.greeter.GreeterApp
  * </pre>
  *
- * Run it in two terminals against etcd, Consul or ZooKeeper and each answers the other. (With the default
+ * Run it in two terminals against etcd, Consul or ZooKeeper and each answers the other. The greeting word comes
+ * from the config center on the same backend and changes live, without a restart:
+ *
+ * <pre>
+ * MICRO_REGISTRY=etcd micro-registry config put config/greeter/greeting Bonjour
+ * </pre>
+ *
+ * (layered Spring-Cloud style: {@code config/greeter,<GREETER_PROFILE>/} over {@code config/greeter/} over
+ * {@code config/application/}; default {@code Hello}). (With the default
  * {@code memory} registry each process only sees itself; see {@code micro-registry demo} for three nodes in
  * one process.)
  */
@@ -38,10 +50,14 @@ public final class GreeterApp {
         String me = "greeter-" + UUID.randomUUID().toString().substring(0, 8);
         // One client per process; the backend is a deployment decision (MICRO_REGISTRY, MICRO_REGISTRY_ADDRESS).
         Registry registry = Registries.fromEnvironment();
+        // The config center on the same backend; a live view, so a `config put` reaches the next greeting.
+        Config config = Configs.fromEnvironment();
+        ConfigView settings = config.view(ViewOptions.application("config", "greeter", System.getenv("GREETER_PROFILE")));
         // Register on start: the node is kept alive by the client until close, and expires within the TTL if
         // this process is killed.
         GreeterNode node = GreeterNode.start(registry, "greeter", "1.0.0", me, Map.of("started", LocalTime.now()
-                .truncatedTo(ChronoUnit.SECONDS).toString()), RegisterOptions.ttl(Duration.ofSeconds(15)));
+                .truncatedTo(ChronoUnit.SECONDS).toString()), RegisterOptions.ttl(Duration.ofSeconds(15)),
+                () -> settings.getString("greeting", "Hello"));
         System.out.println(me + " serving on " + node.node().address() + "; Ctrl-C to stop");
 
         // Call others through a selector: it caches the registry (watch-driven) and learns from failures.
@@ -68,6 +84,8 @@ public final class GreeterApp {
             selector.close();
             node.close();
             registry.close();
+            settings.close();
+            config.close();
             System.out.println(me + " deregistered");
         }, "greeter-shutdown"));
         Thread.currentThread().join(); // run until Ctrl-C

@@ -54,8 +54,18 @@ public final class GreeterNode implements AutoCloseable {
      */
     public static GreeterNode start(Registry registry, String service, String version, String nodeId,
                                     Map<String, String> metadata, RegisterOptions options) throws IOException {
+        return start(registry, service, version, nodeId, metadata, options, () -> "Hello");
+    }
+
+    /**
+     * As {@link #start(Registry, String, String, String, Map, RegisterOptions)}, greeting with whatever
+     * {@code greeting} says at the time of each call (for example a value of a live config view).
+     */
+    public static GreeterNode start(Registry registry, String service, String version, String nodeId,
+                                    Map<String, String> metadata, RegisterOptions options,
+                                    java.util.function.Supplier<String> greeting) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hello", exchange -> greet(exchange, nodeId));
+        server.createContext("/hello", exchange -> greet(exchange, nodeId, greeting.get()));
         server.start();
         InetSocketAddress bound = server.getAddress();
         Service registration = Service.builder(service)
@@ -107,7 +117,7 @@ public final class GreeterNode implements AutoCloseable {
         }
     }
 
-    private static void greet(HttpExchange exchange, String nodeId) throws IOException {
+    private static void greet(HttpExchange exchange, String nodeId, String greeting) throws IOException {
         try (exchange) {
             String name = "world";
             String query = exchange.getRequestURI().getRawQuery();
@@ -118,7 +128,7 @@ public final class GreeterNode implements AutoCloseable {
                     }
                 }
             }
-            byte[] body = ("Hello, " + name + "! (from " + nodeId + ")").getBytes(StandardCharsets.UTF_8);
+            byte[] body = (greeting + ", " + name + "! (from " + nodeId + ")").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

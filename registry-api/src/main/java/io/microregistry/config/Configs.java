@@ -1,0 +1,109 @@
+package io.microregistry.config;
+
+import io.microregistry.RegistryConfig;
+import io.microregistry.config.store.ConfigStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Opens config clients by provider name, with providers found through {@link ServiceLoader}.
+ * The backend is chosen like the registry's: {@code MICRO_REGISTRY} names it (default
+ * {@code memory}) and the {@code MICRO_REGISTRY_*} settings (address, credentials, token,
+ * TLS, timeout) configure it, each overridden by its system property.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Configs {
+
+    /** The provider used when {@code MICRO_REGISTRY} is unset. */
+    public static final String DEFAULT_PROVIDER = "memory";
+
+    private Configs() {
+    }
+
+    /**
+     * Opens the config center named by {@code MICRO_REGISTRY} / {@code micro.registry}.
+     *
+     * @throws IllegalArgumentException if no provider, or more than one, has that name
+     */
+    public static Config fromEnvironment() {
+        String name = System.getProperty("micro.registry");
+        if (name == null || name.isBlank()) {
+            name = System.getenv("MICRO_REGISTRY");
+        }
+        return open(name == null || name.isBlank() ? DEFAULT_PROVIDER : name.trim(),
+                RegistryConfig.fromEnvironment(System.getenv(), System.getProperties()));
+    }
+
+    /**
+     * Opens the named config center with this configuration, ignoring the environment.
+     *
+     * @throws IllegalArgumentException if no provider, or more than one, has that name
+     */
+    public static Config open(String name, RegistryConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        return over(provider(name).open(config));
+    }
+
+    /** Wraps a backend store in the shared core (for plugin tests and fixtures). */
+    public static Config over(ConfigStore store) {
+        if (store == null) {
+            throw new IllegalArgumentException("store must not be null");
+        }
+        return new StoreConfig(store);
+    }
+
+    /** The provider with this name, case-insensitive. */
+    public static ConfigProvider provider(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("config provider name must not be blank");
+        }
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        List<ConfigProvider> matches = new ArrayList<>();
+        for (ConfigProvider p : load()) {
+            if (p.name().toLowerCase(Locale.ROOT).equals(wanted)) {
+                matches.add(p);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no config provider named '" + wanted + "' on the class path; found: "
+                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-" + wanted
+                    + ") as a dependency.");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("more than one config provider is named '" + wanted
+                    + "'. Keep exactly one of them on the class path.");
+        }
+        return matches.get(0);
+    }
+
+    /** Names of every config provider on the class path, sorted. */
+    public static List<String> providerNames() {
+        return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    }
+
+    private static List<ConfigProvider> load() {
+        Map<String, ConfigProvider> byClass = new LinkedHashMap<>();
+        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
+                Configs.class.getClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                ServiceLoader.load(ConfigProvider.class, loader).forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
+            } catch (ServiceConfigurationError e) {
+                throw new IllegalStateException("a config provider on the class path could not be loaded: "
+                        + e.getMessage(), e);
+            }
+        }
+        return new ArrayList<>(byClass.values());
+    }
+}

@@ -1,0 +1,26 @@
+package io.microregistry.config.memory;
+
+import io.microregistry.RegistryConfig;
+import io.microregistry.config.ConfigProvider;
+import io.microregistry.config.store.ConfigStore;
+
+/**
+ * Config provider {@code memory}, the default: each {@link #open} is a separate in-JVM store
+ * (share one client within a process). Addresses and credentials are ignored.
+ */
+public final class MemoryConfigProvider implements ConfigProvider {
+
+    /** Public for {@link java.util.ServiceLoader}. */
+    public MemoryConfigProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public ConfigStore open(RegistryConfig config) {
+        return new MemoryConfigStore();
+    }
+}

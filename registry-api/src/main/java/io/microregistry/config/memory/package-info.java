@@ -1,0 +1,2 @@
+/** The embedded {@code memory} config store. */
+package io.microregistry.config.memory;

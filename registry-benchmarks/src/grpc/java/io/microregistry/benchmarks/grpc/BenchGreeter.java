@@ -1,0 +1,91 @@
+package io.microregistry.benchmarks.grpc;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** A real gRPC server on loopback answering {@code helloworld.Greeter/SayHello} with its own name. */
+final class BenchGreeter implements AutoCloseable {
+
+    static final MethodDescriptor<String, String> SAY_HELLO = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("helloworld.Greeter/SayHello")
+            .setRequestMarshaller(Utf8.INSTANCE)
+            .setResponseMarshaller(Utf8.INSTANCE)
+            .build();
+
+    final String name;
+    final Server server;
+
+    private BenchGreeter(String name, Server server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    static BenchGreeter start(String name) {
+        ServerServiceDefinition service = ServerServiceDefinition.builder("helloworld.Greeter")
+                .addMethod(SAY_HELLO, ServerCalls.asyncUnaryCall((request, response) -> {
+                    response.onNext(name);
+                    response.onCompleted();
+                }))
+                .build();
+        try {
+            return new BenchGreeter(name, NettyServerBuilder
+                    .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .addService(service).build().start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    static String call(Channel channel) {
+        return ClientCalls.blockingUnaryCall(channel, SAY_HELLO,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "hello");
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private enum Utf8 implements MethodDescriptor.Marshaller<String> {
+        INSTANCE;
+
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

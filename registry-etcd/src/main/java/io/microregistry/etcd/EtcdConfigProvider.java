@@ -1,0 +1,27 @@
+package io.microregistry.etcd;
+
+import io.microregistry.RegistryConfig;
+import io.microregistry.config.ConfigProvider;
+import io.microregistry.config.store.ConfigStore;
+
+/**
+ * Config provider {@code etcd}: the config center in etcd KV under {@code /micro/config/},
+ * configured by the same settings as the etcd registry. Does not contact etcd on open.
+ * Stateless and thread-safe.
+ */
+public final class EtcdConfigProvider implements ConfigProvider {
+
+    /** Public for {@link java.util.ServiceLoader}. */
+    public EtcdConfigProvider() {
+    }
+
+    @Override
+    public String name() {
+        return EtcdRegistryProvider.NAME;
+    }
+
+    @Override
+    public ConfigStore open(RegistryConfig config) {
+        return EtcdConfigStore.open(config);
+    }
+}

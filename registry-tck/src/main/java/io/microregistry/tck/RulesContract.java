@@ -1,0 +1,196 @@
+package io.microregistry.tck;
+
+import io.microregistry.Endpoint;
+import io.microregistry.Node;
+import io.microregistry.Registry;
+import io.microregistry.Service;
+import io.microregistry.WatchOptions;
+import io.microregistry.backend.RegistrationRules;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Every field a registration carries × every rule {@link RegistrationRules} enforces, generated
+ * from one table rather than probed once: each broken value is rejected with an
+ * {@link IllegalArgumentException} naming the field, by every operation that takes it; each
+ * value at the edge of a rule (longest allowed, empty where allowed) is accepted and comes
+ * back exactly; and a call rejected for any field writes nothing, not even its valid nodes.
+ */
+public abstract class RulesContract extends Contract {
+
+    protected RulesContract(RegistryFixture fixture) {
+        super(fixture);
+    }
+
+    /**
+     * One field of a registration: its name as messages say it, whether it may be empty, its
+     * longest allowed length, and how to build an otherwise valid service with a given value
+     * in it (from a base name and the value).
+     */
+    record Field(String name, boolean mayBeEmpty, int maxLength, BiFunction<String, String, Service> with) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Node plain(String id) {
+        return Node.of(id, "127.0.0.1:1");
+    }
+
+    static List<Field> fields() {
+        int name = RegistrationRules.MAX_NAME_LENGTH;
+        return List.of(
+                new Field("service name", false, name, (base, v) -> new Service(v, "1", null, null, List.of(plain("n1")))),
+                new Field("service version", true, name, (base, v) -> new Service(base, v, null, null, List.of(plain("n1")))),
+                new Field("service metadata key", false, name,
+                        (base, v) -> new Service(base, "1", Map.of(v, "x"), null, List.of(plain("n1")))),
+                new Field("endpoint name", false, name, (base, v) -> new Service(base, "1", null,
+                        List.of(Endpoint.of("Ok.Call"), Endpoint.of(v)), List.of(plain("n1")))),
+                new Field("endpoint metadata key", false, name, (base, v) -> new Service(base, "1", null,
+                        List.of(new Endpoint("Ok.Call", null, null, Map.of(v, "x"))), List.of(plain("n1")))),
+                new Field("node id", false, name, (base, v) -> new Service(base, "1", null, null,
+                        List.of(plain("n1"), plain(v)))),
+                new Field("node address", false, RegistrationRules.MAX_ADDRESS_LENGTH, (base, v) -> new Service(base, "1",
+                        null, null, List.of(plain("n1"), Node.of("n2", v)))),
+                new Field("node metadata key", false, name, (base, v) -> new Service(base, "1", null, null,
+                        List.of(plain("n1"), new Node("n2", "127.0.0.1:2", Map.of(v, "x"))))));
+    }
+
+    /** Values breaking a rule of {@code field}, each with the rule it breaks. */
+    static Map<String, String> broken(Field field) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (!field.mayBeEmpty()) {
+            values.put("", "empty");
+            values.put("   ", "blank");
+        }
+        values.put("x".repeat(field.maxLength() + 1), "one character too long");
+        values.put("line\nbreak", "control character \\n");
+        values.put("nul\u0000", "control character \\0");
+        values.put("del\u007f", "control character DEL");
+        values.put("c1\u0085", "C1 control character");
+        return values;
+    }
+
+    @Test
+    void everyFieldRejectsEveryBrokenValue() {
+        Registry client = client();
+        String base = uniqueName("rules");
+        List<String> missed = new ArrayList<>();
+        for (Field field : fields()) {
+            for (Map.Entry<String, String> bad : broken(field).entrySet()) {
+                Service service = field.with().apply(base, bad.getKey());
+                Throwable thrown = catchThrowable(() -> client.register(service));
+                if (!(thrown instanceof IllegalArgumentException) || !thrown.getMessage().contains(field.name())) {
+                    missed.add(field + " / " + bad.getValue() + ": register " + (thrown == null ? "accepted it" : "threw " + thrown));
+                }
+            }
+        }
+        assertThat(missed).as("broken values not rejected with an IllegalArgumentException naming the field").isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(fixture().propagationBound())
+                .untilAsserted(() -> assertThat(client.getService(base)).as("written by rejected calls").isEmpty());
+    }
+
+    @Test
+    void namesAreCheckedByEveryOperationThatTakesThem() {
+        Registry client = client();
+        String base = uniqueName("rules-ops");
+        List<String> missed = new ArrayList<>();
+        for (Field field : fields()) {
+            if (!field.name().equals("service name") && !field.name().equals("node id")) {
+                continue;
+            }
+            for (Map.Entry<String, String> bad : broken(field).entrySet()) {
+                Service service = field.with().apply(base, bad.getKey());
+                check(missed, field + " / " + bad.getValue() + ": deregister", field.name(), () -> client.deregister(service));
+                if (field.name().equals("service name")) {
+                    check(missed, field + " / " + bad.getValue() + ": getService", field.name(),
+                            () -> client.getService(bad.getKey()));
+                    check(missed, field + " / " + bad.getValue() + ": watch", field.name(),
+                            () -> client.watch(WatchOptions.service(bad.getKey())).stop());
+                }
+            }
+        }
+        check(missed, "deregister with no nodes", "nodes", () -> client.deregister(new Service(base, "1", null, null, null)));
+        check(missed, "register with no nodes", "nodes", () -> client.register(new Service(base, "1", null, null, null)));
+        check(missed, "register with a node id twice", "node id", () -> client.register(new Service(base, "1", null, null,
+                List.of(plain("n1"), Node.of("n1", "127.0.0.1:2")))));
+        assertThat(missed).as("operations that did not reject a broken name with an IllegalArgumentException naming it")
+                .isEmpty();
+    }
+
+    private static void check(List<String> missed, String what, String field, Runnable call) {
+        Throwable thrown = catchThrowable(call::run);
+        if (!(thrown instanceof IllegalArgumentException) || !thrown.getMessage().contains(field)) {
+            missed.add(what + ": " + (thrown == null ? "accepted" : "threw " + thrown));
+        }
+    }
+
+    @Test
+    void everyFieldAcceptsTheEdgeOfEachRuleAndReturnsItExactly() {
+        Registry writer = client();
+        Registry reader = client();
+        List<Service> written = new ArrayList<>();
+        for (Field field : fields()) {
+            List<String> edges = new ArrayList<>(List.of(edge(field.maxLength()), "ü日🚀 -./:@%"));
+            if (field.mayBeEmpty()) {
+                edges.add("");
+            }
+            for (String value : edges) {
+                String base = uniqueName("edge");
+                String v = !field.name().equals("service name") ? value
+                        : value.length() >= base.length() ? base + value.substring(base.length()) : base + value;
+                Service service = field.with().apply(base, v);
+                try {
+                    writer.register(service);
+                } catch (RuntimeException e) {
+                    throw new AssertionError(field + " of " + v.length() + " characters is within the rules, yet "
+                            + "register rejected it: " + e, e);
+                }
+                // Lookups list a version's nodes by id.
+                written.add(service.withNodes(service.nodes().stream()
+                        .sorted(Comparator.comparing(Node::id)).toList()));
+            }
+        }
+        await().untilAsserted(() -> {
+            for (Service service : written) {
+                assertThat(reader.getService(service.name())).as("getService of a record at the edge of the rules")
+                        .containsExactly(service);
+            }
+        });
+    }
+
+    /** A value of exactly {@code length} characters. */
+    private static String edge(int length) {
+        return "e".repeat(length);
+    }
+
+    @Test
+    void aCallRejectedForAnyFieldWritesNothing() {
+        Registry writer = client();
+        Registry reader = client();
+        String base = uniqueName("rules-nothing");
+        for (Field field : fields()) {
+            if (field.name().equals("service name")) {
+                continue;
+            }
+            Service bad = field.with().apply(base, "bad\u0007");
+            assertThatThrownBy(() -> writer.register(bad)).as("register with a bad %s", field)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(field.name());
+        }
+        await().during(Duration.ofMillis(500)).atMost(fixture().propagationBound())
+                .untilAsserted(() -> assertThat(reader.getService(base))
+                        .as("valid nodes of calls rejected for another node's field").isEmpty());
+    }
+}

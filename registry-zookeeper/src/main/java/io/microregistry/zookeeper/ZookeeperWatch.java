@@ -1,0 +1,436 @@
+package io.microregistry.zookeeper;
+
+import io.microregistry.RegistryException;
+import io.microregistry.RegistryUnavailableException;
+import io.microregistry.Service;
+import io.microregistry.WatchEvent;
+import io.microregistry.WatchOptions;
+import io.microregistry.WatchStatus;
+import io.microregistry.Watcher;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.RecordDecoder;
+import io.microregistry.backend.SnapshotDiff;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.Watcher.WatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One watcher: a persistent recursive ZooKeeper watch over the registry (or one service's
+ * directory), turned into per-node events by comparing decoded records.
+ *
+ * <p><b>Never quietly stale.</b> ZooKeeper tells that a znode changed, not what it holds, and
+ * tells nothing while disconnected. So every notification is followed by a read of the
+ * znode's current data, and every (re)connection — same session or a new one, after an
+ * outage, an expiry or a server that lost its data — by a full re-read of the watched
+ * directories. Both are compared with the last records delivered, <em>by content</em>: a
+ * znode re-created after a wipe at the same version as before, with other data, is an UPDATE;
+ * a re-read that finds what was already delivered emits nothing. While it cannot follow the
+ * server the watcher says so: {@link WatchStatus.State#RESYNCING RESYNCING} from the moment the
+ * connection drops, {@link WatchStatus.State#STALE STALE} once that has lasted the call timeout
+ * or a re-read failed (retried with {@link Backoff}), each with its cause; one log line per
+ * change of state.
+ *
+ * <p><b>Merged updates.</b> Because a notification carries no data, quick successive updates of
+ * one znode can arrive as one UPDATE holding the latest record; the final state is always
+ * delivered.
+ *
+ * <p>Thread-safe. All work runs on the client's one watch thread, in order; ZooKeeper's event
+ * thread only hands notifications over.
+ */
+final class ZookeeperWatch implements Watcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ZookeeperWatch.class);
+
+    private final Session session;
+    private final CuratorFramework client;
+    private final ConnectSettings settings;
+    private final RecordDecoder decoder;
+    private final DirectoryTrust trust;
+    private final ScheduledExecutorService executor;
+    private final EventQueue queue;
+    private final String root;
+    /** The directories watched; empty for every service. */
+    private final Set<String> directories;
+    private final String what;
+    private final org.apache.zookeeper.Watcher notifications = this::notified;
+    private final ConnectionStateListener connection = (c, state) -> connectionChanged(state);
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+    /** znode path to (node id to the last record delivered). Watch thread only. */
+    private final Map<String, Map<String, Service>> known = new HashMap<>();
+    /** The session the persistent watch was added in. Watch thread only. */
+    private long watchedSession;
+    /**
+     * Trust per directory (see {@link DirectoryTrust}), so a notification costs one read, not
+     * two. Safe to keep: a trusted directory's ACL can only be changed by our own identity,
+     * and an untrusted one never becomes trusted (its ACL version stays above 0). Dropped when
+     * the directory is created or deleted, and at every full re-read. Watch thread only.
+     */
+    private final Map<String, Boolean> trustedDirectories = new HashMap<>();
+    /** Whether the first read, the starting view, is done. Watch thread only. */
+    private boolean baselined;
+    /** Re-reads failed in a row. Watch thread only. */
+    private int failures;
+    private final Object statusLock = new Object();
+    private volatile WatchStatus status = WatchStatus.current();
+
+    /**
+     * @param onStop run once when the watcher stops (the registry forgets it)
+     */
+    ZookeeperWatch(Session session, ConnectSettings settings, WatchOptions options, RecordDecoder decoder,
+                   DirectoryTrust trust, ScheduledExecutorService executor, Consumer<ZookeeperWatch> onStop) {
+        this.session = session;
+        this.client = session.client();
+        this.settings = settings;
+        this.decoder = decoder;
+        this.trust = trust;
+        this.executor = executor;
+        this.root = options.service().map(ZookeeperPaths::watchRoot).orElse(ZookeeperPaths.ROOT);
+        this.directories = options.service().map(name -> Set.copyOf(ZookeeperPaths.serviceDirectories(name)))
+                .orElse(Set.of());
+        this.what = options.service().map(name -> "service '" + name + "'").orElse("all services");
+        this.queue = new EventQueue(options, () -> {
+            session.client().getConnectionStateListenable().removeListener(connection);
+            submit(this::removeWatch);
+            onStop.accept(this);
+        });
+    }
+
+    /**
+     * Adds the watch and reads the current state; from then on every change is delivered.
+     *
+     * @throws RegistryException if that did not succeed within the call timeout
+     */
+    Watcher start() throws InterruptedException {
+        session.addListener(connection);
+        Future<?> first = executor.submit(() -> {
+            resyncOnce();
+            return null;
+        });
+        try {
+            first.get(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return this;
+        } catch (TimeoutException e) {
+            first.cancel(true);
+            stop();
+            throw new RegistryUnavailableException("could not establish a watch of " + what + " on ZooKeeper at "
+                    + settings.connectString() + " within " + settings.timeout(), null);
+        } catch (ExecutionException e) {
+            stop();
+            throw BackendErrors.translate(e.getCause() instanceof Exception cause ? cause : e,
+                    "watch " + what, settings);
+        } catch (InterruptedException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    // ---- Watcher: the user's side ----
+
+    @Override
+    public WatchEvent next() throws InterruptedException {
+        return queue.next();
+    }
+
+    @Override
+    public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
+        return queue.next(timeout);
+    }
+
+    @Override
+    public void stop() {
+        queue.stop();
+    }
+
+    @Override
+    public boolean isStopped() {
+        return queue.isStopped();
+    }
+
+    @Override
+    public WatchStatus status() {
+        return status;
+    }
+
+    // ---- following the server ----
+
+    /** ZooKeeper's event thread: hand the notification to the watch thread. */
+    private void notified(WatchedEvent event) {
+        if (event.getType() == EventType.None || event.getPath() == null || isStopped()) {
+            return;
+        }
+        String path = event.getPath();
+        EventType type = event.getType();
+        submit(() -> changed(path, type));
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        if (isStopped()) {
+            return;
+        }
+        switch (state) {
+            case SUSPENDED, LOST -> {
+                String why = state == ConnectionState.LOST ? "session with ZooKeeper at " + settings.connectString()
+                        + " ended" : "connection to ZooKeeper at " + settings.connectString() + " lost";
+                setStatus(WatchStatus.State.RESYNCING, new RegistryUnavailableException(why
+                        + "; changes are re-read once connected again", null));
+                scheduleStaleCheck();
+            }
+            case CONNECTED, RECONNECTED -> submit(this::resync);
+            default -> {
+            }
+        }
+    }
+
+    /** Still not following the server after the call timeout: it is STALE, not merely resyncing. */
+    private void scheduleStaleCheck() {
+        long timeoutMs = settings.timeout().toMillis();
+        try {
+            executor.schedule(() -> {
+                WatchStatus now = status;
+                if (!isStopped() && now.state() == WatchStatus.State.RESYNCING
+                        && now.since().plusMillis(timeoutMs).compareTo(Instant.now()) <= 0) {
+                    setStatus(WatchStatus.State.STALE, new RegistryUnavailableException("no connection to ZooKeeper at "
+                            + settings.connectString() + " for " + settings.timeout() + "; still trying", null));
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The client is closing.
+        }
+    }
+
+    /** Re-reads everything and delivers the difference; on failure says STALE and retries with backoff. */
+    private void resync() {
+        if (isStopped()) {
+            return;
+        }
+        try {
+            resyncOnce();
+            failures = 0;
+            setStatus(WatchStatus.State.CURRENT, null);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            setStatus(WatchStatus.State.STALE, BackendErrors.translate(e, "re-read " + what, settings));
+            scheduleRetry();
+        }
+    }
+
+    private void scheduleRetry() {
+        if (isStopped() || !retryScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.schedule(() -> {
+                retryScheduled.set(false);
+                resync();
+            }, Backoff.DEFAULT.delay(failures++).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            retryScheduled.set(false);
+        }
+    }
+
+    /** Adds the watch to the current session if need be, then reads and delivers the difference. */
+    private void resyncOnce() throws Exception {
+        long sessionId = session.connectedSessionId();
+        if (sessionId != watchedSession) {
+            // A new session has no watches: the old one's went with it.
+            client.getZookeeperClient().getZooKeeper()
+                    .addWatch(root, notifications, AddWatchMode.PERSISTENT_RECURSIVE);
+            watchedSession = sessionId;
+        }
+        trustedDirectories.clear();
+        Map<String, Map<String, Service>> fresh = readAll();
+        if (!baselined) {
+            // The view the watch starts from: only changes after it are events.
+            known.putAll(fresh);
+            baselined = true;
+            return;
+        }
+        Set<String> paths = new HashSet<>(known.keySet());
+        paths.addAll(fresh.keySet());
+        for (String path : paths) {
+            deliver(path, fresh.getOrDefault(path, Map.of()));
+        }
+    }
+
+    /** One znode (or directory) changed: read what it holds now and deliver the difference. */
+    private void changed(String path, EventType type) {
+        if (isStopped() || !inScope(path)) {
+            return;
+        }
+        try {
+            switch (ZookeeperPaths.depth(path)) {
+                case 2 -> deliver(path, type == EventType.NodeDeleted ? Map.of() : read(path));
+                case 1, 0 -> {
+                    trustedDirectories.remove(path);
+                    if (type == EventType.NodeDeleted) {
+                        // Children are deleted (and reported) first; this only catches up.
+                        String prefix = path + "/";
+                        for (String gone : List.copyOf(known.keySet())) {
+                            if (gone.startsWith(prefix)) {
+                                deliver(gone, Map.of());
+                            }
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            // The change is not lost: the re-read after reconnecting (or the retry) picks it up.
+            setStatus(WatchStatus.State.RESYNCING, BackendErrors.translate(e, "read " + path, settings));
+            scheduleRetry();
+        }
+    }
+
+    private boolean inScope(String path) {
+        int depth = ZookeeperPaths.depth(path);
+        if (directories.isEmpty()) {
+            return depth >= 0;
+        }
+        return switch (depth) {
+            case 0 -> true;
+            case 1 -> directories.contains(path);
+            case 2 -> directories.contains(path.substring(0, path.lastIndexOf('/')));
+            default -> false;
+        };
+    }
+
+    private void deliver(String path, Map<String, Service> after) {
+        Map<String, Service> before = after.isEmpty() ? known.remove(path) : known.put(path, after);
+        for (WatchEvent event : SnapshotDiff.diff(before == null ? Map.of() : before, after)) {
+            queue.offer(event);
+        }
+    }
+
+    /** The records of every watched directory, by znode path. */
+    private Map<String, Map<String, Service>> readAll() throws Exception {
+        List<String> dirs = new ArrayList<>();
+        if (directories.isEmpty()) {
+            try {
+                for (String child : client.getChildren().forPath(ZookeeperPaths.ROOT)) {
+                    dirs.add(ZookeeperPaths.ROOT + "/" + child);
+                }
+            } catch (KeeperException.NoNodeException e) {
+                return Map.of();
+            }
+        } else {
+            dirs.addAll(directories);
+        }
+        Map<String, Map<String, Service>> records = new HashMap<>();
+        for (String dir : dirs) {
+            List<String> children;
+            try {
+                children = client.getChildren().forPath(dir);
+            } catch (KeeperException.NoNodeException e) {
+                continue;
+            }
+            boolean trusted = children.isEmpty() || trusts(dir);
+            for (String child : children) {
+                String path = dir + "/" + child;
+                if (!trusted) {
+                    trust.skipped(path);
+                    continue;
+                }
+                Map<String, Service> perNode = readData(path);
+                if (!perNode.isEmpty()) {
+                    records.put(path, perNode);
+                }
+            }
+        }
+        return records;
+    }
+
+    /** The records of one node znode now; empty if it is gone or its directory is not trusted. */
+    private Map<String, Service> read(String path) throws Exception {
+        String dir = path.substring(0, path.lastIndexOf('/'));
+        if (!trusts(dir)) {
+            trust.skipped(path);
+            return Map.of();
+        }
+        return readData(path);
+    }
+
+    private boolean trusts(String dir) throws Exception {
+        if (!trust.enabled()) {
+            return true;
+        }
+        Boolean known = trustedDirectories.get(dir);
+        if (known == null) {
+            known = trust.trusts(client, dir);
+            trustedDirectories.put(dir, known);
+        }
+        return known;
+    }
+
+    private Map<String, Service> readData(String path) throws Exception {
+        try {
+            return decoder.perNode(path, client.getData().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            return Map.of();
+        }
+    }
+
+    private void removeWatch() {
+        try {
+            // Locally: other watchers of this client may share the server-side watch of this path.
+            client.getZookeeperClient().getZooKeeper().removeWatches(root, notifications, WatcherType.Any, true);
+        } catch (Exception e) {
+            // Not registered (never started, or its session ended): nothing to remove.
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The client is closing.
+        }
+    }
+
+    private void setStatus(WatchStatus.State state, RegistryException cause) {
+        synchronized (statusLock) {
+            if (status.state() == state || isStopped()) {
+                return;
+            }
+            status = WatchStatus.of(state, cause);
+        }
+        if (state == WatchStatus.State.CURRENT) {
+            LOG.info("ZooKeeper watch of {} is current again", what);
+        } else {
+            LOG.warn("ZooKeeper watch of {} is {}: {}", what, state, cause == null ? "" : cause.getMessage());
+        }
+    }
+}
