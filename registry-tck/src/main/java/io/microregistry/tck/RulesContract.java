@@ -4,6 +4,7 @@ import io.microregistry.Endpoint;
 import io.microregistry.Node;
 import io.microregistry.Registry;
 import io.microregistry.Service;
+import io.microregistry.Value;
 import io.microregistry.WatchOptions;
 import io.microregistry.backend.RegistrationRules;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,22 @@ public abstract class RulesContract extends Contract {
         super(fixture);
     }
 
+    /** Which character rules apply to a field, as {@link RegistrationRules} sorts them. */
+    enum Kind {
+        /** Names and keys: no control, invisible format or noncharacter code points. */
+        IDENTITY,
+        /** Addresses: no control characters. */
+        TEXT,
+        /** Metadata values: no control characters except TAB, LF and CR. */
+        FREE_TEXT
+    }
+
     /**
      * One field of a registration: its name as messages say it, whether it may be empty, its
-     * longest allowed length, and how to build an otherwise valid service with a given value
-     * in it (from a base name and the value).
+     * longest allowed length, its kind, and how to build an otherwise valid service with a
+     * given value in it (from a base name and the value).
      */
-    record Field(String name, boolean mayBeEmpty, int maxLength, BiFunction<String, String, Service> with) {
+    record Field(String name, boolean mayBeEmpty, int maxLength, Kind kind, BiFunction<String, String, Service> with) {
         @Override
         public String toString() {
             return name;
@@ -49,23 +60,40 @@ public abstract class RulesContract extends Contract {
         return Node.of(id, "127.0.0.1:1");
     }
 
+    private static Service withRequest(String base, Value request) {
+        return new Service(base, "1", null, List.of(new Endpoint("Ok.Call", request, null, null)), List.of(plain("n1")));
+    }
+
     static List<Field> fields() {
         int name = RegistrationRules.MAX_NAME_LENGTH;
+        int value = RegistrationRules.MAX_METADATA_VALUE_LENGTH;
         return List.of(
-                new Field("service name", false, name, (base, v) -> new Service(v, "1", null, null, List.of(plain("n1")))),
-                new Field("service version", true, name, (base, v) -> new Service(base, v, null, null, List.of(plain("n1")))),
-                new Field("service metadata key", false, name,
+                new Field("service name", false, name, Kind.IDENTITY,
+                        (base, v) -> new Service(v, "1", null, null, List.of(plain("n1")))),
+                new Field("service version", true, name, Kind.IDENTITY,
+                        (base, v) -> new Service(base, v, null, null, List.of(plain("n1")))),
+                new Field("service metadata key", false, name, Kind.IDENTITY,
                         (base, v) -> new Service(base, "1", Map.of(v, "x"), null, List.of(plain("n1")))),
-                new Field("endpoint name", false, name, (base, v) -> new Service(base, "1", null,
+                new Field("service metadata value", true, value, Kind.FREE_TEXT,
+                        (base, v) -> new Service(base, "1", Map.of("k", v), null, List.of(plain("n1")))),
+                new Field("endpoint name", false, name, Kind.IDENTITY, (base, v) -> new Service(base, "1", null,
                         List.of(Endpoint.of("Ok.Call"), Endpoint.of(v)), List.of(plain("n1")))),
-                new Field("endpoint metadata key", false, name, (base, v) -> new Service(base, "1", null,
+                new Field("endpoint metadata key", false, name, Kind.IDENTITY, (base, v) -> new Service(base, "1", null,
                         List.of(new Endpoint("Ok.Call", null, null, Map.of(v, "x"))), List.of(plain("n1")))),
-                new Field("node id", false, name, (base, v) -> new Service(base, "1", null, null,
+                new Field("endpoint metadata value", true, value, Kind.FREE_TEXT, (base, v) -> new Service(base, "1",
+                        null, List.of(new Endpoint("Ok.Call", null, null, Map.of("k", v))), List.of(plain("n1")))),
+                new Field("request value name", true, name, Kind.IDENTITY, (base, v) -> withRequest(base,
+                        new Value("req", "Req", List.of(Value.of(v, "string"))))),
+                new Field("request value type", true, name, Kind.IDENTITY, (base, v) -> withRequest(base,
+                        new Value("req", "Req", List.of(Value.of("field", v))))),
+                new Field("node id", false, name, Kind.IDENTITY, (base, v) -> new Service(base, "1", null, null,
                         List.of(plain("n1"), plain(v)))),
-                new Field("node address", false, RegistrationRules.MAX_ADDRESS_LENGTH, (base, v) -> new Service(base, "1",
-                        null, null, List.of(plain("n1"), Node.of("n2", v)))),
-                new Field("node metadata key", false, name, (base, v) -> new Service(base, "1", null, null,
-                        List.of(plain("n1"), new Node("n2", "127.0.0.1:2", Map.of(v, "x"))))));
+                new Field("node address", false, RegistrationRules.MAX_ADDRESS_LENGTH, Kind.TEXT,
+                        (base, v) -> new Service(base, "1", null, null, List.of(plain("n1"), Node.of("n2", v)))),
+                new Field("node metadata key", false, name, Kind.IDENTITY, (base, v) -> new Service(base, "1", null, null,
+                        List.of(plain("n1"), new Node("n2", "127.0.0.1:2", Map.of(v, "x"))))),
+                new Field("node metadata value", true, value, Kind.FREE_TEXT, (base, v) -> new Service(base, "1", null,
+                        null, List.of(plain("n1"), new Node("n2", "127.0.0.1:2", Map.of("k", v))))));
     }
 
     /** Values breaking a rule of {@code field}, each with the rule it breaks. */
@@ -76,11 +104,40 @@ public abstract class RulesContract extends Contract {
             values.put("   ", "blank");
         }
         values.put("x".repeat(field.maxLength() + 1), "one character too long");
-        values.put("line\nbreak", "control character \\n");
+        if (field.kind() != Kind.FREE_TEXT) {
+            values.put("line\nbreak", "control character \\n");
+        }
         values.put("nul\u0000", "control character \\0");
         values.put("del\u007f", "control character DEL");
         values.put("c1\u0085", "C1 control character");
+        values.put("half\uD83D", "unpaired surrogate");
+        if (field.kind() == Kind.IDENTITY) {
+            values.put("zero\u200Bwidth", "invisible format character");
+            values.put("rtl\u202Eoverride", "invisible format character U+202E");
+            values.put("non\uFDD0char", "noncharacter");
+        }
         return values;
+    }
+
+    /** A value tree {@code depth} levels deep. */
+    static Value chain(int depth) {
+        Value value = Value.of("leaf", "string");
+        for (int level = depth - 1; level > 0; level--) {
+            value = new Value("level" + level, "Level" + level, List.of(value));
+        }
+        return value;
+    }
+
+    /** Values at the edge of the rules of {@code field}, all of which must be accepted. */
+    static List<String> edges(Field field) {
+        List<String> edges = new ArrayList<>(List.of("e".repeat(field.maxLength()), "ü日🚀 -./:@%"));
+        if (field.mayBeEmpty()) {
+            edges.add("");
+        }
+        if (field.kind() == Kind.FREE_TEXT) {
+            edges.add("-----BEGIN-----\r\n\tline two\n-----END-----");
+        }
+        return edges;
     }
 
     @Test
@@ -96,6 +153,11 @@ public abstract class RulesContract extends Contract {
                     missed.add(field + " / " + bad.getValue() + ": register " + (thrown == null ? "accepted it" : "threw " + thrown));
                 }
             }
+        }
+        Service tooDeep = withRequest(base, chain(RegistrationRules.MAX_VALUE_DEPTH + 1));
+        Throwable thrown = catchThrowable(() -> client.register(tooDeep));
+        if (!(thrown instanceof IllegalArgumentException) || !thrown.getMessage().contains("value tree")) {
+            missed.add("request value tree / one level too deep: register " + (thrown == null ? "accepted it" : "threw " + thrown));
         }
         assertThat(missed).as("broken values not rejected with an IllegalArgumentException naming the field").isEmpty();
         await().during(Duration.ofMillis(300)).atMost(fixture().propagationBound())
@@ -143,11 +205,7 @@ public abstract class RulesContract extends Contract {
         Registry reader = client();
         List<Service> written = new ArrayList<>();
         for (Field field : fields()) {
-            List<String> edges = new ArrayList<>(List.of(edge(field.maxLength()), "ü日🚀 -./:@%"));
-            if (field.mayBeEmpty()) {
-                edges.add("");
-            }
-            for (String value : edges) {
+            for (String value : edges(field)) {
                 String base = uniqueName("edge");
                 String v = !field.name().equals("service name") ? value
                         : value.length() >= base.length() ? base + value.substring(base.length()) : base + value;
@@ -163,17 +221,15 @@ public abstract class RulesContract extends Contract {
                         .sorted(Comparator.comparing(Node::id)).toList()));
             }
         }
+        Service deepest = withRequest(uniqueName("edge-depth"), chain(RegistrationRules.MAX_VALUE_DEPTH));
+        writer.register(deepest);
+        written.add(deepest);
         await().untilAsserted(() -> {
             for (Service service : written) {
                 assertThat(reader.getService(service.name())).as("getService of a record at the edge of the rules")
                         .containsExactly(service);
             }
         });
-    }
-
-    /** A value of exactly {@code length} characters. */
-    private static String edge(int length) {
-        return "e".repeat(length);
     }
 
     @Test
