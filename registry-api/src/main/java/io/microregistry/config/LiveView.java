@@ -44,23 +44,29 @@ final class LiveView implements ConfigView {
                          java.util.function.Consumer<Follower> unregister) {
         LiveView view = new LiveView(options.layers(), options.fallbackFile().map(FallbackFile::new).orElse(null));
         List<ConfigEntry> seed = null;
+        RegistryException bootFailure = null;
         try {
             for (String layer : options.layers()) {
                 Listener listener = view.new Listener(layer);
                 Follower[] self = new Follower[1];
-                Follower f;
-                try {
-                    f = Follower.start(store, layer, k -> k.startsWith(layer), listener, "view " + layer,
-                            () -> unregister.accept(self[0]));
-                } catch (RegistryException e) {
-                    if (view.fallback == null || !view.fallback.exists()) {
-                        throw e;
-                    }
-                    if (seed == null) {
+                Follower f = null;
+                if (bootFailure == null) {
+                    try {
+                        f = Follower.start(store, layer, k -> k.startsWith(layer), listener, "view " + layer,
+                                () -> unregister.accept(self[0]));
+                    } catch (RegistryException e) {
+                        if (view.fallback == null || !view.fallback.exists()) {
+                            throw e;
+                        }
                         seed = view.readFallback(e);
+                        bootFailure = e;
                     }
-                    f = Follower.startStale(store, layer, k -> k.startsWith(layer), listener, "view " + layer, seed, e,
-                            () -> unregister.accept(self[0]));
+                }
+                if (f == null) {
+                    // Once the backend failed at boot, the other layers start from the file too rather than
+                    // each waiting out its own timeout.
+                    f = Follower.startStale(store, layer, k -> k.startsWith(layer), listener, "view " + layer, seed,
+                            bootFailure, () -> unregister.accept(self[0]));
                 }
                 self[0] = f;
                 view.followers.add(f);

@@ -35,7 +35,10 @@ import java.util.Optional;
  *
  * <p>Passing is decided as the health endpoint's {@code ?passing} decides it: every check of
  * the node and of the service is {@code passing}. Decoding reuses the record of an entry whose
- * Consul content did not change (see {@link HealthDecoder} for why).
+ * Consul content did not change: every answer carries every node, and re-decoding the go-micro
+ * tags (hex, zlib, JSON) of all of them on each change cost about 0.8 ms per answer at 220
+ * nodes in the propagation benchmark; comparing the raw strings is much cheaper, and the same
+ * record instance makes the watchers' diff short-circuit too.
  *
  * <p>Thread-safe for {@link #read}; {@link #decode} is for one thread (the feed's).
  */

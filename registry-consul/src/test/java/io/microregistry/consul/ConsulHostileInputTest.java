@@ -104,6 +104,28 @@ class ConsulHostileInputTest {
     }
 
     @Test
+    void invisibleAndNonAsciiMetadataComesBackExactlyOrIsRefusedNamingTheField() {
+        Map<String, String> metadata = new java.util.TreeMap<>();
+        List<String> texts = List.of("x\u200By", "x\u202Ey", "x\uFFFEy", "x\uE000y", "ü", "a/../b", "%2F", "?q", "..");
+        for (int i = 0; i < texts.size(); i++) {
+            metadata.put("k" + i, texts.get(i));
+            metadata.put(texts.get(i), "v" + i);
+        }
+        Service s = Service.builder("hostile-meta").version("v\u200B1").metadata("owner", "x\u202Ey")
+                .node(new Node("meta-1", "127.0.0.1:1", metadata)).build();
+        try (Registry writer = client(); Registry reader = client()) {
+            try {
+                writer.register(s);
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused.getMessage()).containsAnyOf("metadata", "version");
+                return;
+            }
+            assertThat(reader.getService("hostile-meta")).containsExactly(s);
+            assertThat(reader.listServices()).contains(s);
+        }
+    }
+
+    @Test
     void tenThousandNodesInOneCallAreRefusedBeforeAnythingIsWritten() {
         Service.Builder builder = Service.builder("huge").version("1");
         for (int i = 0; i < 10_000; i++) {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 11 on a real agent: one client follows more services than the agent's default
- * per-client connection limit (200), each with its own watcher plus a watch of everything, and
+ * per-client connection limit (200), each with its own watcher, a watch of everything and a cache, and
  * still gets every change; the connections it opens are counted by a proxy in front of the agent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,6 +54,10 @@ class ConsulScaleTest {
                 watchers.add(follower.watch(WatchOptions.service("scale-" + i)));
             }
             Watcher all = follower.watch(WatchOptions.all());
+            io.microregistry.cache.CachingRegistry cache = io.microregistry.cache.CachingRegistry.view(follower);
+            for (int i = 0; i < SERVICES; i++) {
+                assertThat(cache.getService("scale-" + i)).hasSize(1);
+            }
             for (int i = 0; i < SERVICES; i += 50) {
                 writer.register(service(i, "127.0.0.1:2"));
             }
@@ -74,6 +78,8 @@ class ConsulScaleTest {
             assertThat(seen).anyMatch(e -> e.type() == WatchEvent.Type.CREATE
                     && e.service().name().equals("scale-" + SERVICES));
             assertThat(follower.getService("scale-" + (SERVICES - 1))).hasSize(1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    cache.getService("scale-50").get(0).nodes().get(0).address().equals("127.0.0.1:2"));
 
             // One held blocking query plus a few pooled short reads, whatever the number of watchers.
             assertThat(proxy.peakOpen()).as("connections open at once (accepted %d)", proxy.accepted())
@@ -85,6 +91,7 @@ class ConsulScaleTest {
                     + ", accepted " + proxy.accepted() + ", watch threads " + feedThreads);
             watchers.forEach(Watcher::close);
             all.close();
+            cache.close();
         }
     }
 }

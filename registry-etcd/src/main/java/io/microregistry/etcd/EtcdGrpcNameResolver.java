@@ -2,7 +2,6 @@ package io.microregistry.etcd;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.grpc.Attributes;
@@ -122,7 +121,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
                 return;
             }
         }
-        GetResponse snapshot;
+        PrefixRead snapshot;
         try {
             snapshot = calls.get().getPrefix(prefix, "read gRPC endpoints under " + prefix);
         } catch (RuntimeException e) {
@@ -156,10 +155,10 @@ final class EtcdGrpcNameResolver extends NameResolver {
             }
             failures = 0;
             endpoints.clear();
-            for (KeyValue kv : snapshot.getKvs()) {
+            for (KeyValue kv : snapshot.kvs()) {
                 apply(EtcdKeys.text(kv.getKey()), kv.getValue().getBytes());
             }
-            revision = snapshot.getHeader().getRevision();
+            revision = snapshot.revision();
             WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
             try {
                 watcher = calls.get().client().getWatchClient().watch(EtcdKeys.bytes(prefix), option,
