@@ -81,7 +81,13 @@ public abstract class BurstContract extends Contract {
         Map<String, List<WatchEvent>> perNode = new LinkedHashMap<>();
         int deletes = 0;
         while (deletes < NODES) {
-            WatchEvent event = nextEventOf(watcher, name);
+            WatchEvent event;
+            try {
+                event = nextEventOf(watcher, name);
+            } catch (AssertionError missing) {
+                throw new AssertionError(which + ": waiting for the DELETE of every node, the events so far were "
+                        + summary(perNode) + ": " + missing.getMessage(), missing);
+            }
             perNode.computeIfAbsent(event.node().id(), k -> new ArrayList<>()).add(event);
             if (event.type() == WatchEvent.Type.DELETE) {
                 deletes++;
@@ -112,5 +118,12 @@ public abstract class BurstContract extends Contract {
                 }
             }
         }
+    }
+
+    private static Map<String, List<String>> summary(Map<String, List<WatchEvent>> perNode) {
+        Map<String, List<String>> summary = new LinkedHashMap<>();
+        perNode.forEach((id, events) -> summary.put(id, events.stream()
+                .map(e -> e.type() + "@" + Records.gen(e.service())).toList()));
+        return summary;
     }
 }
