@@ -5,7 +5,6 @@ import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
-import io.microregistry.tck.Suppressions;
 
 import java.time.Duration;
 import java.util.Map;
@@ -64,15 +63,6 @@ final class ZookeeperFixture implements RegistryFixture {
     @Override
     public Map<String, String> providerProperties() {
         return Map.of("micro.registry", "zookeeper", "micro.registry.address", connectString());
-    }
-
-    @Override
-    public Map<String, String> suppressed() {
-        String reason = "since main edd1671 a watcher sees no event at all for nodes created, updated and deleted in a burst right after watch() returns (events so far: {}), where it used to see CREATE..DELETE per node; suspected: watch() returns before the watch is established, or the new subscription path coalesces a whole node life away (TCK issue 10 finding)";
-        return Suppressions.builder()
-                .suppress("burstsOfConcurrentChangesArriveInOrderPerNode", reason)
-                .suppress("burstsFromOneClientPerNodeArriveInOrderPerNode", reason)
-                .build();
     }
 
     @Override
