@@ -148,6 +148,11 @@ final class CheckKeeper {
         }
     }
 
+    /** The service ids kept alive right now. For fault-injection tests. */
+    java.util.Set<String> keptIds() {
+        return java.util.Set.copyOf(kept.keySet());
+    }
+
     /** Stops the keeper's threads; call after deregistering or abandoning what it kept. */
     void shutdown() {
         abandonAll();

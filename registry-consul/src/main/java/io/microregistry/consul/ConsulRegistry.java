@@ -374,4 +374,10 @@ final class ConsulRegistry implements Registry {
             throw failures.translate(action, e);
         }
     }
+
+    /** The agent service ids this client keeps alive. For fault-injection tests. */
+    java.util.Set<String> keptIds() {
+        return keeper.keptIds();
+    }
+
 }

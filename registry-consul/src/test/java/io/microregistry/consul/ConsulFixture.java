@@ -6,10 +6,14 @@ import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 import io.microregistry.tck.Suppressions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The TCK's porting package for Consul: one real dev agent per fixture, clients of the
@@ -33,7 +37,7 @@ final class ConsulFixture implements RegistryFixture {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS, Capability.SERVER_RESTART,
-                Capability.PROVIDER_DISCOVERY);
+                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS);
     }
 
     @Override
@@ -44,6 +48,41 @@ final class ConsulFixture implements RegistryFixture {
     @Override
     public void abandon(Registry client) {
         ((ConsulRegistry) client).abandon();
+    }
+
+    /**
+     * Deregisters the client's services on the agent behind its back, as the agent does when
+     * it reaps a service whose check stayed critical too long: the client's keeper finds its
+     * check gone on the next pass and must register again.
+     */
+    @Override
+    public void loseSession(Registry client) {
+        // The consul CLI rather than an HTTP client in this JVM: no client threads linger to
+        // confuse the TCK's thread-leak contract.
+        Set<String> ids = ((ConsulRegistry) client).keptIds();
+        if (ids.isEmpty()) {
+            throw new IllegalStateException("the client keeps no service alive");
+        }
+        for (String id : ids) {
+            try {
+                Process process = new ProcessBuilder(ConsulAgent.binary().toString(), "services", "deregister",
+                        "-http-addr=" + agent.httpAddress(), "-id=" + id).redirectErrorStream(true).start();
+                process.getOutputStream().close();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("consul services deregister did not finish");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("agent refused to deregister " + id + ": " + out);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Override

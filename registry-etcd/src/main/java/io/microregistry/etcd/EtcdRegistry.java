@@ -357,6 +357,13 @@ final class EtcdRegistry implements Registry {
         shutdown(false);
     }
 
+    /** The leases this client currently keeps alive. For fault-injection tests. */
+    List<Long> leaseIds() {
+        synchronized (registrations) {
+            return keepersByTtl.values().stream().map(LeaseKeeper::leaseId).filter(id -> id != 0).toList();
+        }
+    }
+
     private void shutdown(boolean revoke) {
         List<LeaseKeeper> keepers;
         synchronized (registrations) {

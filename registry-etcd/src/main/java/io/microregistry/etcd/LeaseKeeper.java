@@ -57,6 +57,11 @@ final class LeaseKeeper {
         return ttlSeconds;
     }
 
+    /** The lease currently in use (0 if none yet). For fault-injection tests. */
+    synchronized long leaseId() {
+        return leaseId;
+    }
+
     /**
      * Writes {@code key} on this keeper's lease (granting one first if there is none or it
      * was lost) and keeps it alive from then on. Blocking.

@@ -6,6 +6,7 @@ import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,7 +57,7 @@ final class EtcdFixture implements RegistryFixture {
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> capabilities = EnumSet.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS,
-                Capability.PROVIDER_DISCOVERY);
+                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS);
         if (server != null) {
             capabilities.add(Capability.SERVER_RESTART);
         }
@@ -66,6 +67,19 @@ final class EtcdFixture implements RegistryFixture {
     @Override
     public void abandon(Registry client) {
         ((EtcdRegistry) client).abandon();
+    }
+
+    /** Revokes the client's leases from outside, as an operator's etcdctl would; the client stays open. */
+    @Override
+    public void loseSession(Registry client) {
+        List<Long> leases = ((EtcdRegistry) client).leaseIds();
+        if (leases.isEmpty()) {
+            throw new IllegalStateException("the client holds no lease to lose");
+        }
+        Etcdctl etcdctl = new Etcdctl(address);
+        for (long lease : leases) {
+            etcdctl.run("lease", "revoke", Long.toHexString(lease));
+        }
     }
 
     @Override

@@ -486,6 +486,11 @@ final class ZookeeperRegistry implements Registry {
         return keeper == null ? null : keeper.session();
     }
 
+    /** This client's open sessions, for fault-injection tests. */
+    List<Session> openSessions() {
+        return sessions.values().stream().map(LiveNodes::session).toList();
+    }
+
     /** The ids of this client's open sessions, for tests. */
     Set<Long> openSessionIds() {
         Set<Long> ids = new HashSet<>();

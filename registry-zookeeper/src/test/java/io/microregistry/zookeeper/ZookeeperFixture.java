@@ -6,9 +6,15 @@ import io.microregistry.RegistryConfig;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
+import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooKeeper;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real ZooKeeper server in this JVM ({@link ZookeeperServer}, whose timings let the TCK's
@@ -37,7 +43,7 @@ final class ZookeeperFixture implements RegistryFixture {
     @Override
     public Set<Capability> capabilities() {
         return Set.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS, Capability.SERVER_RESTART,
-                Capability.PROVIDER_DISCOVERY);
+                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS);
     }
 
     @Override
@@ -53,6 +59,51 @@ final class ZookeeperFixture implements RegistryFixture {
     @Override
     public void abandon(Registry client) {
         ((ZookeeperRegistry) client).abandon();
+    }
+
+    /**
+     * Expires each of the client's sessions on the server, the classic way: another handle
+     * takes the session over (same id and password) and closes it. Done once a takeover is
+     * refused as expired; if the owner took its session back in between, the close did not
+     * end it, so it is tried again.
+     */
+    @Override
+    public void loseSession(Registry client) {
+        try {
+            for (Session session : ((ZookeeperRegistry) client).openSessions()) {
+                ZooKeeper owner = session.zooKeeper();
+                expire(owner.getSessionId(), owner.getSessionPasswd());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not expire a session", e);
+        }
+    }
+
+    private void expire(long sessionId, byte[] password) throws Exception {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            CountDownLatch answered = new CountDownLatch(1);
+            AtomicReference<KeeperState> state = new AtomicReference<>();
+            ZooKeeper thief = new ZooKeeper(connectString(), (int) shortTtl().toMillis(), event -> {
+                if (event.getState() == KeeperState.SyncConnected || event.getState() == KeeperState.Expired) {
+                    state.compareAndSet(null, event.getState());
+                    answered.countDown();
+                }
+            }, sessionId, password);
+            try {
+                if (!answered.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no answer taking over session 0x" + Long.toHexString(sessionId));
+                }
+            } finally {
+                thief.close();
+            }
+            if (state.get() == KeeperState.Expired) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not expire session 0x" + Long.toHexString(sessionId));
     }
 
     @Override
