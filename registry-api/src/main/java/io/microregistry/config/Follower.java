@@ -31,8 +31,10 @@ import java.util.function.Predicate;
  * store's watch from the last revision with backoff after every break, forever, until
  * closed. Status changes are logged once each.
  *
- * <p>One daemon thread per follower applies store signals and calls the listener, so the
- * listener sees one call at a time, in order. Thread-safe.
+ * <p>One daemon thread per follower applies store signals into a {@link ListenerMailbox}
+ * (exact while the listener keeps up, coalesced per key once it falls far behind); a second
+ * calls the listener from it, one call at a time, in order, so a slow listener never holds
+ * back the store's watch nor grows memory without bound. Thread-safe.
  */
 final class Follower implements ConfigSubscription {
     private static final Logger log = LoggerFactory.getLogger(Follower.class);
@@ -45,11 +47,12 @@ final class Follower implements ConfigSubscription {
     private final String label;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean listenerFailed = new AtomicBoolean();
+    private final ListenerMailbox mailbox;
     private final Runnable onClose;
 
     // Touched only by the follower thread.
     private final Map<String, ConfigEntry> known = new TreeMap<>();
-    private long revision;
+    private volatile long revision; // written only by the follower thread; volatile for appliedRevision()
     private boolean needListing;
     private int generation;
 
@@ -74,6 +77,7 @@ final class Follower implements ConfigSubscription {
         this.listener = listener;
         this.label = label;
         this.onClose = onClose;
+        this.mailbox = new ListenerMailbox(c -> listener.onChange(c));
     }
 
     /**
@@ -118,14 +122,26 @@ final class Follower implements ConfigSubscription {
 
     private void launch() {
         new DaemonThreads("micro-config-follow").newThread(this::run).start();
+        new DaemonThreads("micro-config-deliver").newThread(this::deliverLoop).start();
+    }
+
+    /** Calls the listener, so a slow listener never holds back the follower (see {@link ListenerMailbox}). */
+    private void deliverLoop() {
+        try {
+            for (Runnable call = mailbox.take(); call != null; call = mailbox.take()) {
+                deliver(call);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run() {
         List<ConfigEntry> snapshot = new ArrayList<>(known.values());
-        deliver(() -> listener.onSnapshot(snapshot));
+        mailbox.post(() -> listener.onSnapshot(snapshot));
         if (!status.isCurrent()) {
             WatchStatus s = status;
-            deliver(() -> listener.onStatus(s));
+            mailbox.post(() -> listener.onStatus(s));
         }
         int attempt = 0;
         while (!closed) {
@@ -193,7 +209,7 @@ final class Follower implements ConfigSubscription {
                 } else if (known.remove(c.key()) == null) {
                     continue;
                 }
-                deliver(() -> listener.onChange(c));
+                mailbox.postChange(c);
             }
         }
     }
@@ -224,7 +240,7 @@ final class Follower implements ConfigSubscription {
         // The listing is the truth, even when its revision is lower (a wiped server starts over).
         revision = listing.revision();
         for (ConfigChange c : changes) {
-            deliver(() -> listener.onChange(c));
+            mailbox.postChange(c);
         }
     }
 
@@ -236,7 +252,7 @@ final class Follower implements ConfigSubscription {
         log.warn("Config watch of {} on {} lost the backend; serving the last good values and retrying: {}",
                 label, store.name(), cause.getMessage());
         WatchStatus s = status;
-        deliver(() -> listener.onStatus(s));
+        mailbox.post(() -> listener.onStatus(s));
     }
 
     private void markCurrent() {
@@ -246,7 +262,7 @@ final class Follower implements ConfigSubscription {
         status = WatchStatus.current();
         log.info("Config watch of {} on {} is current again", label, store.name());
         WatchStatus s = status;
-        deliver(() -> listener.onStatus(s));
+        mailbox.post(() -> listener.onStatus(s));
     }
 
     private void deliver(Runnable call) {
@@ -260,6 +276,16 @@ final class Follower implements ConfigSubscription {
                 log.warn("A config listener of {} threw; the subscription goes on (logged once)", label, e);
             }
         }
+    }
+
+    /** The store revision applied so far (for tests). */
+    long appliedRevision() {
+        return revision;
+    }
+
+    /** Listener calls waiting in the mailbox (for tests). */
+    int pendingCalls() {
+        return mailbox.size();
     }
 
     @Override
@@ -283,6 +309,7 @@ final class Follower implements ConfigSubscription {
             w.close();
         }
         inbox.add(WAKE);
+        mailbox.close();
         onClose.run();
     }
 
