@@ -159,6 +159,10 @@ public final class StoreRegistry implements Registry {
             } catch (RuntimeException undoFailure) {
                 failure.addSuppressed(undoFailure);
                 stay.add(nodeId(record));
+                if (previous != null && previous.group() != group) {
+                    // Forgotten above for the move back that failed: the new group keeps it after all.
+                    group.remember(record);
+                }
                 owners.put(key(record), new Kept(group, record));
             }
         }

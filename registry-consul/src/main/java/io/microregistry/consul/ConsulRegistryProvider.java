@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryProvider;
+import io.microregistry.backend.StoreRegistry;
 
 /**
  * The {@code consul} provider: a registry on a Consul agent, go-micro compatible.
@@ -34,6 +35,6 @@ public final class ConsulRegistryProvider implements RegistryProvider {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
-        return new ConsulRegistry(new ConsulConnector(config));
+        return new StoreRegistry(new ConsulStore(new ConsulConnector(config)));
     }
 }

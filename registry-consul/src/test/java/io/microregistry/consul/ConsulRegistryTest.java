@@ -154,7 +154,7 @@ class ConsulRegistryTest {
         owner.register(service, RegisterOptions.ttl(Duration.ofSeconds(2)));
         try (Registry reader = client()) {
             assertThat(reader.getService("abandoned")).hasSize(1);
-            ((ConsulRegistry) owner).abandon();
+            ((io.microregistry.backend.StoreRegistry) owner).abandon();
             owner.close();
             // close after abandon must not remove it early: Consul still has the agent service.
             assertThat(reader.listServices()).extracting(Service::name).contains("abandoned");
