@@ -126,6 +126,9 @@ public final class StoreRegistry implements Registry {
                     }
                 });
                 closeIfEmpty(group);
+                // A node that could not move back leaves its old group, which may now be empty.
+                before.values().stream().map(Kept::group).filter(g -> g != group).distinct()
+                        .forEach(this::closeIfEmpty);
                 throw failure;
             }
             for (Service record : records) {
