@@ -6,7 +6,8 @@ import io.microregistry.RegistryProvider;
 import io.microregistry.backend.StoreRegistry;
 
 /**
- * The {@code consul} provider: a registry on a Consul agent, go-micro compatible.
+ * The {@code consul} provider: a registry on a Consul agent, go-micro compatible: the core
+ * {@link StoreRegistry} over a {@link ConsulStore}, whose javadoc holds the Consul layout and liveness.
  *
  * <p>Configuration: addresses are agent HTTP addresses ({@code host:port},
  * {@code http://host:port} or {@code https://host:port}; default {@code 127.0.0.1:8500});
