@@ -28,9 +28,9 @@ import java.util.Optional;
  *       keep-alive threads for liveness), possibly concurrently: be thread-safe.</li>
  *   <li>Never block and never do I/O: {@link #selected} runs on every selection, which is
  *       otherwise lock- and allocation-free. Record and return.</li>
- *   <li>Never throw. If a method does anyway, the client catches it, logs it once per observer
- *       (later failures are dropped silently) and carries on: an observer never breaks a
- *       registration, a watch or a selection.</li>
+ *   <li>Never throw. If a method does anyway, the client catches it, logs the first failure once
+ *       (per client that holds the observer; later failures are dropped silently) and carries on:
+ *       an observer never breaks a registration, a watch or a selection.</li>
  *   <li>Paired events come balanced per client: every {@link #registrationKept} is followed by
  *       one {@link #registrationReleased} of the same node (at the latest when the client closes);
  *       every cache entry's {@link #cacheStatusChanged} transitions chain {@code from} the
