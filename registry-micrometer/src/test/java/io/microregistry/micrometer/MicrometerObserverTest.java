@@ -215,6 +215,33 @@ class MicrometerObserverTest {
     }
 
     @Test
+    void aCountedSelectionAllocatesNothing() {
+        MemoryStore store = track(new MemoryStore());
+        MemoryRegistry client = track(store.client(RegistryObserverNone.NONE));
+        client.register(greeter("a", "b", "c"));
+        CachingRegistry cache = track(CachingRegistry.view(client, CacheOptions.builder().observer(observer).build()));
+        Selector selector = track(Selector.of(cache, Strategy.roundRobin()));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        int sink = 0;
+        for (int i = 0; i < 100_000; i++) {
+            sink += selector.select("greeter").id().length();
+        }
+        long before = threads.getThreadAllocatedBytes(self);
+        for (int i = 0; i < 200_000; i++) {
+            sink += selector.select("greeter").id().length();
+        }
+        long allocated = threads.getThreadAllocatedBytes(self) - before;
+        assertThat(sink).isEqualTo(300_000);
+        // One object per selection would be at least 16 B x 200,000 = 3.2 MB; the JIT and the
+        // measurement itself may account for a few KB.
+        assertThat(allocated).as("bytes allocated by 200,000 counted selections").isLessThan(16 * 1024);
+        assertThat(count(MicrometerObserver.SELECTIONS, SERVICE_NAME, "greeter", "outcome", "success"))
+                .isEqualTo(300_000);
+    }
+
+    @Test
     void onTheClassPathEveryClientReportsToTheGlobalRegistry() {
         Metrics.addRegistry(meters);
         try (MemoryRegistry client = MemoryRegistry.standalone();
