@@ -400,7 +400,11 @@ public final class CachingRegistry implements Registry {
             return known;
         }
         CachedService entry = services.computeIfAbsent(name, n -> new CachedService(n, this, options, observer));
-        entry.report();
+        if (closed) {
+            entry.retire();   // close() may have retired the others before this one was added
+        } else {
+            entry.report();
+        }
         return entry;
     }
 
