@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.KeyLocks;
+import io.microregistry.metrics.RegistryObserver;
 import org.kiwiproject.consul.AgentClient;
 import org.kiwiproject.consul.NotRegisteredException;
 import org.kiwiproject.consul.model.agent.Registration;
@@ -42,6 +43,8 @@ final class CheckKeeper {
     /** Registrations {@link #forget forgotten} for a move between TTL groups, until kept again or dropped. */
     private final Map<String, Kept> forgotten = new ConcurrentHashMap<>();
     private final KeyLocks locks = new KeyLocks();
+    /** Told of each lost check and each registration written back; the client's, once known. */
+    private volatile RegistryObserver observer = RegistryObserver.none();
 
     CheckKeeper(AgentClient agent, String agentName, Backoff backoff) {
         this.agent = agent;
@@ -171,6 +174,14 @@ final class CheckKeeper {
         List.copyOf(kept.keySet()).forEach(this::stop);
     }
 
+    /**
+     * Reports each check lost ({@link RegistryObserver#livenessLost}, primitive {@code "check"},
+     * one record) and each registration written back after it to {@code observer} from now on.
+     */
+    void reportTo(RegistryObserver observer) {
+        this.observer = observer;
+    }
+
     /** The service ids kept alive right now. For fault-injection tests. */
     java.util.Set<String> keptIds() {
         return java.util.Set.copyOf(kept.keySet());
@@ -213,6 +224,7 @@ final class CheckKeeper {
                     agent.register(entry.registration);
                     LOG.info("re-registered service '{}' node '{}' with Consul agent {} after {} attempt(s)",
                             entry.registration.getName(), id, agentName, entry.attempt);
+                    observer.writtenBack(entry.holder.name(), entry.holder.nodeId());
                 } else {
                     agent.pass(id);
                 }
@@ -227,6 +239,7 @@ final class CheckKeeper {
                                     + "again until it succeeds", entry.registration.getName(), id, agentName,
                             reason(e));
                     entry.lost = true;
+                    observer.livenessLost("check", 1);
                 } else {
                     LOG.debug("re-registration of '{}' still failing: {}", id, reason(e));
                 }

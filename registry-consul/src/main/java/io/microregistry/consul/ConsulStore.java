@@ -7,6 +7,7 @@ import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.metrics.RegistryObserver;
 import org.kiwiproject.consul.Consul;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,13 @@ final class ConsulStore implements RegistryStore {
     @Override
     public LivenessGroup openGroup(Duration ttlClass) {
         return new TtlCheckGroup(this, keeper, ttlClass);
+    }
+
+    /** The client's observer hears of every check the keeper loses and writes back, whatever its group. */
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+        keeper.reportTo(observer);
+        return openGroup(ttlClass);
     }
 
     /** One record per batch: each node is its own agent registration. */
