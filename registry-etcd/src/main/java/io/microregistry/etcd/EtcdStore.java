@@ -9,6 +9,7 @@ import io.microregistry.Watcher;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.metrics.RegistryObserver;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistryStore;
 import io.microregistry.backend.ServiceJson;
@@ -123,7 +124,13 @@ final class EtcdStore implements RegistryStore {
 
     @Override
     public LivenessGroup openGroup(Duration ttlClass) {
-        LeaseKeeper keeper = new LeaseKeeper(calls, scheduler, backoff, ttlClass.toSeconds(), keepers::remove);
+        return openGroup(ttlClass, RegistryObserver.none());
+    }
+
+    /** A lease keeper that reports its lease losses and write-backs to {@code observer}. */
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+        LeaseKeeper keeper = new LeaseKeeper(calls, scheduler, backoff, ttlClass.toSeconds(), keepers::remove, observer);
         keepers.add(keeper);
         return keeper;
     }

@@ -8,6 +8,7 @@ import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.ServiceJson;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,8 @@ final class LeaseKeeper implements LivenessGroup {
     private final long ttlSeconds;
     /** Told once, when this keeper stops. */
     private final Consumer<LeaseKeeper> onStop;
+    /** Told of each lease loss and of each record written back after one. */
+    private final RegistryObserver observer;
 
     // Guarded by this.
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
@@ -57,17 +60,18 @@ final class LeaseKeeper implements LivenessGroup {
     private boolean stopped;
 
     LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds) {
-        this(calls, scheduler, backoff, ttlSeconds, keeper -> { });
+        this(calls, scheduler, backoff, ttlSeconds, keeper -> { }, RegistryObserver.none());
     }
 
     /** @param onStop told once when the keeper stops (closed or abandoned), under its lock: must not block */
     LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds,
-                Consumer<LeaseKeeper> onStop) {
+                Consumer<LeaseKeeper> onStop, RegistryObserver observer) {
         this.calls = calls;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.ttlSeconds = ttlSeconds;
         this.onStop = onStop;
+        this.observer = observer;
     }
 
     /** The lease currently in use (0 if none yet). For fault-injection tests. */
@@ -160,6 +164,18 @@ final class LeaseKeeper implements LivenessGroup {
     @Override
     public void close(boolean release) {
         stop(release);
+    }
+
+    /** Tells the observer which records the recovery wrote back; keys that are not records (gRPC endpoints) are skipped. */
+    private void reportWrittenBack() {
+        for (byte[] value : keys.values()) {
+            try {
+                Service record = ServiceJson.decode(value);
+                observer.writtenBack(record.name(), nodeId(record));
+            } catch (RuntimeException notARecord) {
+                // An endpoint of the gRPC naming layout kept on the same kind of lease: not a registration.
+            }
+        }
     }
 
     private static String nodeId(Service record) {
@@ -274,6 +290,7 @@ final class LeaseKeeper implements LivenessGroup {
         LOG.warn("etcd lease {} (TTL {}s, {} keys) lost: {}; re-registering", Long.toHexString(leaseId), ttlSeconds,
                 keys.size(), why);
         lost = true;
+        observer.livenessLost("lease", keys.size());
         closeKeepAlive();
         long chain = ++generation;
         handOver(() -> recover(chain, 0));
@@ -287,6 +304,7 @@ final class LeaseKeeper implements LivenessGroup {
             establish("re-register " + keys.size() + " keys after lease loss");
             LOG.info("re-registered {} keys on etcd lease {} (TTL {}s) after {} attempt(s)", keys.size(),
                     Long.toHexString(leaseId), ttlSeconds, attempt + 1);
+            reportWrittenBack();
         } catch (RuntimeException e) {
             // Not only RegistryException: anything thrown here would otherwise end in the
             // scheduler's future, unseen, and the keys would never come back.
