@@ -19,7 +19,8 @@ import io.microregistry.backend.StoreRegistry;
  * or a refused token surfaces on the first call, as a
  * {@link io.microregistry.RegistryUnavailableException} or
  * {@link io.microregistry.RegistryAuthenticationException}. A malformed address or unreadable
- * TLS file is an {@link IllegalArgumentException} at once.
+ * TLS file is an {@link IllegalArgumentException} at once, and so is a
+ * {@link RegistryConfig#namespace() namespace}: Consul's catalog has no key root to put it in.
  */
 public final class ConsulRegistryProvider implements RegistryProvider {
 
@@ -35,6 +36,10 @@ public final class ConsulRegistryProvider implements RegistryProvider {
     public Registry open(RegistryConfig config) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
+        }
+        if (config.namespace().isPresent()) {
+            throw new IllegalArgumentException("namespace: Consul's catalog has no key root, so a namespace ('"
+                    + config.namespace().get() + "') cannot be honoured; use a Consul datacenter or a separate agent");
         }
         return new StoreRegistry(new ConsulStore(new ConsulConnector(config)));
     }

@@ -257,6 +257,13 @@ class ConsulRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address");
     }
 
+    @Test
+    void aNamespaceIsRefusedAtOpenSinceTheCatalogHasNoKeyRoot() {
+        assertThatThrownBy(() -> new ConsulRegistryProvider().open(RegistryConfig.of(agent.httpAddress())
+                .withNamespace("/team-a/registry"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace").hasMessageContaining("/team-a/registry");
+    }
+
     private static WatchEvent next(Watcher watcher) throws InterruptedException {
         Optional<WatchEvent> event = watcher.next(BOUND);
         assertThat(event).as("an event within " + BOUND).isPresent();
