@@ -38,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One watcher: a persistent recursive ZooKeeper watch over the registry (or one service's
@@ -99,11 +98,8 @@ final class ZookeeperWatch implements Watcher {
     private final Object statusLock = new Object();
     private volatile WatchStatus status = WatchStatus.current();
 
-    /**
-     * @param onStop run once when the watcher stops (the registry forgets it)
-     */
     ZookeeperWatch(Session session, ConnectSettings settings, WatchOptions options, RecordDecoder decoder,
-                   DirectoryTrust trust, ScheduledExecutorService executor, Consumer<ZookeeperWatch> onStop) {
+                   DirectoryTrust trust, ScheduledExecutorService executor) {
         this.session = session;
         this.client = session.client();
         this.settings = settings;
@@ -117,7 +113,6 @@ final class ZookeeperWatch implements Watcher {
         this.queue = new EventQueue(options, () -> {
             session.client().getConnectionStateListenable().removeListener(connection);
             submit(this::removeWatch);
-            onStop.accept(this);
         });
     }
 

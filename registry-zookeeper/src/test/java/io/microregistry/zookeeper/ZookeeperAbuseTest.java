@@ -93,7 +93,7 @@ class ZookeeperAbuseTest {
     void oneHundredDistinctTtlsShareAFewSessionsAndNoneOutlivesItsTtl() throws Exception {
         String name = "ttls-" + UUID.randomUUID();
         try (Registry registry = fixture.newClient()) {
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
             for (int i = 0; i < 100; i++) {
                 Duration ttl = Duration.ofMillis(1_000 + i * 997L);
                 registry.register(node(name, "n" + i, "127.0.0.1:" + (i + 1)), RegisterOptions.ttl(ttl));
@@ -101,13 +101,13 @@ class ZookeeperAbuseTest {
             assertThat(registry.getService(name).get(0).nodes()).hasSize(100);
             Set<Long> sessions = zk.openSessionIds();
             assertThat(sessions).as("one session per TTL class at most")
-                    .hasSizeLessThanOrEqualTo(ZookeeperRegistry.TTL_CLASSES.length);
+                    .hasSizeLessThanOrEqualTo(ZookeeperStore.TTL_CLASSES.length);
             long clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                     .filter(n -> n.startsWith("micro-registry-zk")).count();
             org.slf4j.LoggerFactory.getLogger(ZookeeperAbuseTest.class).info(
                     "MEASURED 100 distinct TTLs: {} sessions, {} client threads", sessions.size(), clientThreads);
             assertThat(clientThreads).as("threads of the client").isLessThanOrEqualTo(
-                    3L * ZookeeperRegistry.TTL_CLASSES.length + 3);
+                    3L * ZookeeperStore.TTL_CLASSES.length + 3);
             // Each node lives in a session whose timeout is at most its TTL.
             for (int i = 0; i < 100; i++) {
                 Duration ttl = Duration.ofMillis(1_000 + i * 997L);

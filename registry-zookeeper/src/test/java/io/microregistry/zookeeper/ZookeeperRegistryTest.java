@@ -63,7 +63,7 @@ class ZookeeperRegistryTest {
              CuratorFramework raw = RawClient.connect(fixture.connectString(), null)) {
             String name = "ttl-" + UUID.randomUUID();
             Service service = Service.builder(name).version("1").node("n1", "127.0.0.1:1").build();
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
 
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(3)));
             Session three = zk.sessionOf(Duration.ofSeconds(3));
@@ -94,7 +94,7 @@ class ZookeeperRegistryTest {
     @Test
     void ttlsShareOneSessionPerClassThatClosesOnceItKeepsNoNode() throws Exception {
         try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
             String name = "sessions-" + UUID.randomUUID();
             Service kept = node(name, "kept");
             registry.register(kept);
@@ -169,7 +169,7 @@ class ZookeeperRegistryTest {
             } finally {
                 pool.shutdownNow();
             }
-            Session session = ((ZookeeperRegistry) registry).sessionOf(ttl);
+            Session session = ZookeeperFixture.store(registry).sessionOf(ttl);
             assertThat(session).isNotNull();
             for (int t = 0; t < 4; t++) {
                 Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "t" + t));

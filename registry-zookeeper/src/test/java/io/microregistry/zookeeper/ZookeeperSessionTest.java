@@ -76,7 +76,7 @@ class ZookeeperSessionTest {
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(TTL));
             Watcher watcher = reader.watch(WatchOptions.service(name));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long oldSession = session.currentSessionId();
             assertThat(stat(name).getEphemeralOwner()).isEqualTo(oldSession);
 
@@ -101,7 +101,7 @@ class ZookeeperSessionTest {
         String name = "stale-" + UUID.randomUUID();
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(TTL));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long oldSession = session.currentSessionId();
 
             // The client believes its session expired; the server still holds it, and the node.
@@ -130,7 +130,7 @@ class ZookeeperSessionTest {
         Duration ttl = Duration.ofSeconds(6);
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(ttl));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(ttl);
+            Session session = ZookeeperFixture.store(registry).sessionOf(ttl);
             long sessionId = session.currentSessionId();
             Stat before = stat(name);
             Watcher watcher = reader.watch(WatchOptions.service(name));
@@ -163,7 +163,7 @@ class ZookeeperSessionTest {
                 writer.register(Service.builder(name).version("1").node(id, "127.0.0.1:1").build());
             }
             Watcher watcher = watching.watch(WatchOptions.service(name));
-            Session session = ((ZookeeperRegistry) watching).sessionOf(RegisterOptions.DEFAULT_TTL);
+            Session session = ZookeeperFixture.store(watching).sessionOf(RegisterOptions.DEFAULT_TTL);
             AtomicInteger reconnects = new AtomicInteger();
             session.addListener((c, state) -> {
                 if (state == ConnectionState.RECONNECTED) {
@@ -201,7 +201,7 @@ class ZookeeperSessionTest {
             registry.register(service(name), RegisterOptions.ttl(TTL));
             // A second node keeps the TTL's session open (and recovering) after n1 is gone.
             registry.register(other, RegisterOptions.ttl(TTL));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long firstSession = session.currentSessionId();
 
             // Deleting a znode needs DELETE on its parent: take it away so the delete fails.
