@@ -7,10 +7,12 @@ import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
+import io.microregistry.backend.LivenessGroup;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * Behaviour of this backend beyond the TCK: unreachable servers, TTL to session mapping, the
  * life of a TTL's session.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ZookeeperRegistryTest {
 
     @Test
@@ -176,6 +179,27 @@ class ZookeeperRegistryTest {
                 assertThat(stat).as("t%d", t).isNotNull();
                 assertThat(stat.getEphemeralOwner()).isEqualTo(session.currentSessionId());
             }
+        }
+    }
+
+    @Test
+    void aWriteIsOneZnodeSoEachRecordIsABatchOfItsOwn() throws Exception {
+        try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
+            ZookeeperStore store = ZookeeperFixture.store(registry);
+            String name = "batches-" + UUID.randomUUID();
+            Service a = node(name, "a");
+            Service b = node(name, "b");
+            assertThat(store.batches(List.of(a, b))).containsExactly(List.of(a), List.of(b));
+            // A group takes one record per put; more would not be all or nothing.
+            LivenessGroup group = store.openGroup(store.ttlClass(Duration.ofSeconds(3)));
+            try {
+                assertThatThrownBy(() -> group.put(List.of(a, b))).isInstanceOf(IllegalArgumentException.class);
+                assertThat(group.isEmpty()).isTrue();
+                assertThat(registry.getService(name)).isEmpty();
+            } finally {
+                group.close(true);
+            }
+            assertThat(store.sessionOf(Duration.ofSeconds(3))).as("closed with its group").isNull();
         }
     }
 
