@@ -4,6 +4,7 @@ import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
+import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +74,18 @@ public interface RegistryStore {
      * not contact the backend yet: the first {@link LivenessGroup#put} may.
      */
     LivenessGroup openGroup(Duration ttlClass);
+
+    /**
+     * {@link #openGroup(Duration)} for a client whose metrics go to {@code observer}: what the core
+     * calls. A group that can lose its primitive reports each loss with
+     * {@link RegistryObserver#livenessLost} (once per loss, with the number of records it kept)
+     * and each record it then writes back with {@link RegistryObserver#writtenBack}, from its own
+     * recovery thread. {@code observer} is already guarded (it never throws) and never null.
+     * The default ignores it: a store that never loses liveness (memory) has nothing to report.
+     */
+    default LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+        return openGroup(ttlClass);
+    }
 
     /**
      * How one registration's records are split into writes the backend takes at once: the core

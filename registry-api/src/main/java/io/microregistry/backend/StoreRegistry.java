@@ -13,6 +13,7 @@ import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,18 +69,40 @@ public final class StoreRegistry implements Registry {
     /** Node key (service name, NUL, node id) to the group that keeps it and the record kept. */
     private final Map<String, Kept> owners = new HashMap<>();
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
-    private final SubscriptionHub hub = new SubscriptionHub(this);
+    private final RegistryObserver observer;
+    private final SubscriptionHub hub;
     private volatile boolean closed;
 
     private record Kept(LivenessGroup group, Service record) {
     }
 
-    /** A registry over {@code store}; the registry closes the store when it is closed. */
+    /**
+     * A registry over {@code store}; the registry closes the store when it is closed. Its metrics
+     * go to the {@link RegistryObserver#discover() observer found on the class path} (none: no-op).
+     */
     public StoreRegistry(RegistryStore store) {
+        this(store, RegistryObserver.discover());
+    }
+
+    /**
+     * A registry over {@code store} whose metrics go to {@code observer} (guarded: what it throws
+     * is logged once and ignored); {@link RegistryObserver#none()} for none.
+     */
+    public StoreRegistry(RegistryStore store, RegistryObserver observer) {
         if (store == null) {
             throw new IllegalArgumentException("store must not be null");
         }
+        if (observer == null) {
+            throw new IllegalArgumentException("observer must not be null");
+        }
         this.store = store;
+        this.observer = RegistryObserver.guarded(observer);
+        this.hub = new SubscriptionHub(this, this.observer);
+    }
+
+    /** Where this client's metrics go; the {@link io.microregistry.metrics.RegistryObserver} it was given or found. */
+    public RegistryObserver observer() {
+        return observer;
     }
 
     /** The store under this registry. For a backend's own tests and fault injection. */
@@ -98,7 +121,7 @@ public final class StoreRegistry implements Registry {
         synchronized (registrations) {
             checkOpen();
             store.prepare(service.name());
-            LivenessGroup group = groups.computeIfAbsent(ttlClass, store::openGroup);
+            LivenessGroup group = groups.computeIfAbsent(ttlClass, c -> store.openGroup(c, observer));
             // What each node was before, to undo a partial write. A node moving to another TTL
             // class leaves its old group first, so that group's write-back cannot put the old
             // record back over the new one.
@@ -130,7 +153,9 @@ public final class StoreRegistry implements Registry {
             }
             for (Service record : records) {
                 Kept previous = owners.put(key(record), new Kept(group, record));
-                if (previous != null && previous.group() != group) {
+                if (previous == null) {
+                    observer.registrationKept(record.name(), nodeId(record));
+                } else if (previous.group() != group) {
                     closeIfEmpty(previous.group());
                 }
             }
@@ -159,7 +184,9 @@ public final class StoreRegistry implements Registry {
             } catch (RuntimeException undoFailure) {
                 failure.addSuppressed(undoFailure);
                 stay.add(nodeId(record));
-                owners.put(key(record), new Kept(group, record));
+                if (owners.put(key(record), new Kept(group, record)) == null) {
+                    observer.registrationKept(record.name(), nodeId(record));
+                }
             }
         }
         if (written.isEmpty()) {
@@ -193,6 +220,7 @@ public final class StoreRegistry implements Registry {
                         // Ownership ends only once the backend confirmed the delete.
                         kept.group().remove(service.name(), node.id());
                         owners.remove(key);
+                        observer.registrationReleased(service.name(), node.id());
                         closeIfEmpty(kept.group());
                     }
                     store.remove(service.name(), node.id(), kept == null);
@@ -282,6 +310,7 @@ public final class StoreRegistry implements Registry {
             closed = true;
             open = new ArrayList<>(groups.values());
             groups.clear();
+            owners.values().forEach(kept -> observer.registrationReleased(kept.record().name(), nodeId(kept.record())));
             owners.clear();
         }
         hub.close();

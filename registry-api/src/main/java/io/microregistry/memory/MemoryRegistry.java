@@ -8,6 +8,7 @@ import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.StoreRegistry;
+import io.microregistry.metrics.RegistryObserver;
 
 import java.util.List;
 
@@ -26,12 +27,21 @@ public final class MemoryRegistry implements Registry {
     private final StoreRegistry core;
 
     MemoryRegistry(MemoryConnection connection) {
-        this.core = new StoreRegistry(connection);
+        this(connection, RegistryObserver.discover());
+    }
+
+    MemoryRegistry(MemoryConnection connection, RegistryObserver observer) {
+        this.core = new StoreRegistry(connection, observer);
     }
 
     /** A client with a store of its own, closed with it. */
     public static MemoryRegistry standalone() {
-        return new MemoryRegistry(new MemoryConnection(new MemoryStore(), true));
+        return new MemoryRegistry(new MemoryConnection(new MemoryStore(), true), RegistryObserver.discover());
+    }
+
+    /** Where this client's metrics go (see {@link StoreRegistry#observer()}). */
+    public RegistryObserver observer() {
+        return core.observer();
     }
 
     @Override

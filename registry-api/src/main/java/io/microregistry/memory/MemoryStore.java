@@ -49,9 +49,20 @@ public final class MemoryStore implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireGuarded, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new client on this store. */
+    /** A new client on this store, reporting to the observer found on the class path. */
     public MemoryRegistry client() {
-        return new MemoryRegistry(new MemoryConnection(this, false));
+        return client(io.microregistry.metrics.RegistryObserver.discover());
+    }
+
+    /**
+     * A new client on this store whose metrics go to {@code observer}
+     * ({@link io.microregistry.metrics.RegistryObserver#none()} for none).
+     */
+    public MemoryRegistry client(io.microregistry.metrics.RegistryObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException("observer must not be null");
+        }
+        return new MemoryRegistry(new MemoryConnection(this, false), observer);
     }
 
     /** One node's registration. {@code owner} keeps it alive while it lives. */

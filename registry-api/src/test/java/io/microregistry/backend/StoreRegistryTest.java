@@ -7,6 +7,7 @@ import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
+import io.microregistry.metrics.RegistryObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -164,6 +165,50 @@ class StoreRegistryTest {
         return new Service("svc", version, Map.of(), List.of(), nodes);
     }
 
+    /** Records registrationKept / registrationReleased as "+svc/a" / "-svc/a". */
+    private static final class KeptRecorder implements RegistryObserver {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public synchronized void registrationKept(String service, String nodeId) {
+            events.add("+" + service + "/" + nodeId);
+        }
+
+        @Override
+        public synchronized void registrationReleased(String service, String nodeId) {
+            events.add("-" + service + "/" + nodeId);
+        }
+    }
+
+    @Test
+    void theObserverHearsEachNodeKeptOnceAndReleasedOnceThroughUndoMovesDeregisterAndClose() {
+        KeptRecorder recorder = new KeptRecorder();
+        ScriptedStore scripted = new ScriptedStore();
+        StoreRegistry client = new StoreRegistry(scripted, recorder);
+        assertThat(scripted.groupObserver).as("nothing opened yet").isNull();
+
+        client.register(service("1.0", "a", "b"), RegisterOptions.defaults());
+        assertThat(scripted.groupObserver).as("groups report liveness to the client's observer")
+                .isSameAs(client.observer());
+        scripted.failPutOf = "d";
+        assertThatThrownBy(() -> client.register(service("1.0", "a", "c", "d"), RegisterOptions.defaults()))
+                .isInstanceOf(RegistryException.class);
+        scripted.failPutOf = null;
+        client.register(service("2.0", "a"), RegisterOptions.ttl(Duration.ofSeconds(5)));   // moves: still kept
+        assertThat(recorder.events).containsExactly("+svc/a", "+svc/b");
+
+        scripted.failPutOf = "f";
+        scripted.failRemoveOf = "e";
+        assertThatThrownBy(() -> client.register(service("1.0", "e", "f"), RegisterOptions.defaults()))
+                .hasMessageContaining("stay registered: e");
+        scripted.failRemoveOf = null;
+        client.deregister(service("1.0", "b"));
+        assertThat(recorder.events).containsExactly("+svc/a", "+svc/b", "+svc/e", "-svc/b");
+
+        client.close();
+        assertThat(recorder.events).hasSize(6).contains("-svc/a", "-svc/e");
+    }
+
     /** A store in a map: TTL classes in whole seconds, one batch per record, failures on demand. */
     private static final class ScriptedStore implements RegistryStore {
         final Map<String, Service> data = new LinkedHashMap<>();
@@ -195,6 +240,15 @@ class StoreRegistryTest {
         @Override
         public Duration ttlClass(Duration ttl) {
             return Duration.ofSeconds((ttl.toMillis() + 999) / 1000);
+        }
+
+        /** The observer the core handed to the last group it opened. */
+        RegistryObserver groupObserver;
+
+        @Override
+        public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+            groupObserver = observer;
+            return openGroup(ttlClass);
         }
 
         @Override

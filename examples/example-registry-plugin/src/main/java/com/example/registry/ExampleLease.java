@@ -3,6 +3,7 @@ package com.example.registry;
 import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
  * The records of one client and one TTL class on one server lease, renewed every TTL/3. When
  * the server no longer knows the lease (expired during a pause, dropped), a new one is granted
  * and every record kept is written back, with backoff, until that works or the group closes.
+ * Each loss and each record written back is reported to the client's {@link RegistryObserver}
+ * (metrics: {@code microregistry.liveness.losses}, {@code microregistry.registrations.written-back}).
  *
  * <p>Thread-safe: the core's calls and the keep-alive task take the same lock.
  */
@@ -32,6 +35,7 @@ final class ExampleLease implements LivenessGroup {
     private final ScheduledExecutorService scheduler;
     private final Duration ttl;
     private final Consumer<ExampleLease> onClose;
+    private final RegistryObserver observer;
     private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     /** Node key to the record kept; guarded by {@code this}. */
     private final Map<String, Service> kept = new LinkedHashMap<>();
@@ -39,11 +43,12 @@ final class ExampleLease implements LivenessGroup {
     private boolean closed;
 
     ExampleLease(ExampleServer server, ScheduledExecutorService scheduler, Duration ttl,
-                 Consumer<ExampleLease> onClose) {
+                 Consumer<ExampleLease> onClose, RegistryObserver observer) {
         this.server = server;
         this.scheduler = scheduler;
         this.ttl = ttl;
         this.onClose = onClose;
+        this.observer = observer;
     }
 
     @Override
@@ -53,8 +58,9 @@ final class ExampleLease implements LivenessGroup {
             schedule(ttl.dividedBy(3), 0);
         } else if (!server.keepAlive(lease)) {
             // Lost, and the keep-alive has not noticed yet: write back on a new lease first.
+            observer.livenessLost("lease", kept.size());
             lease = server.grant(ttl);
-            server.put(new ArrayList<>(kept.values()), lease);
+            writeBack();
         }
         server.put(records, lease);
         records.forEach(record -> kept.put(key(record), record));
@@ -110,15 +116,25 @@ final class ExampleLease implements LivenessGroup {
             schedule(ttl.dividedBy(3), 0);
             return;
         }
-        LOG.warn("example lease {} lost; writing {} record(s) back", lease, kept.size());
+        if (failures == 0) {
+            LOG.warn("example lease {} lost; writing {} record(s) back", lease, kept.size());
+            observer.livenessLost("lease", kept.size());
+        }
         try {
             lease = server.grant(ttl);
-            server.put(new ArrayList<>(kept.values()), lease);
+            writeBack();
             LOG.info("example lease {} holds the {} record(s) again", lease, kept.size());
             schedule(ttl.dividedBy(3), 0);
         } catch (RuntimeException e) {
             schedule(backoff.delay(failures), failures + 1);
         }
+    }
+
+    /** Puts every record kept on the current lease, and tells the observer of each. Holds the lock. */
+    private void writeBack() {
+        List<Service> records = new ArrayList<>(kept.values());
+        server.put(records, lease);
+        records.forEach(record -> observer.writtenBack(record.name(), record.nodes().get(0).id()));
     }
 
     private void schedule(Duration delay, int failures) {

@@ -7,6 +7,7 @@ import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,13 @@ final class ExampleStore implements RegistryStore {
 
     @Override
     public LivenessGroup openGroup(Duration ttlClass) {
-        ExampleLease lease = new ExampleLease(server, keepAlive, ttlClass, leases::remove);
+        return openGroup(ttlClass, RegistryObserver.none());
+    }
+
+    /** What the core calls: the lease reports its losses and write-backs to the client's metrics. */
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+        ExampleLease lease = new ExampleLease(server, keepAlive, ttlClass, leases::remove, observer);
         leases.add(lease);
         return lease;
     }
