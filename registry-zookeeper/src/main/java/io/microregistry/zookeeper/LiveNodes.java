@@ -6,6 +6,7 @@ import io.microregistry.backend.Backoff;
 import io.microregistry.backend.KeyLocks;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.ServiceJson;
+import io.microregistry.metrics.RegistryObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -35,7 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * not noticed the expiry yet, or another client holds the path), it is deleted and
  * re-created in one transaction, so lookups never see a gap (watchers do see a DELETE and
  * a CREATE: the znode's owner changed). A failed re-creation is retried
- * with {@link Backoff} until it succeeds or the group closes.
+ * with {@link Backoff} until it succeeds or the group closes. Each loss is reported to the
+ * client's {@link RegistryObserver} once ({@code livenessLost("session", n)}), and each znode
+ * written back after it ({@code writtenBack}), from the recovery thread.
  *
  * <p><b>Writes</b> are one znode each: {@link #put} takes exactly one record (the store's
  * {@link ZookeeperStore#batches batches} are one record each, so the core undoes earlier ones
@@ -62,6 +65,7 @@ final class LiveNodes implements LivenessGroup {
     private final Session session;
     private final boolean main;
     private final KeyLocks locks;
+    private final RegistryObserver observer;
     private final Map<String, Entry> nodes = new ConcurrentHashMap<>();
     private final Object reconcileLock = new Object();
     private final ConnectionStateListener reconnects = (client, state) -> {
@@ -70,18 +74,22 @@ final class LiveNodes implements LivenessGroup {
         }
     };
     private int failures;
+    /** The session whose loss of the one before was reported last. Under {@link #reconcileLock}. */
+    private long lossReported;
     private volatile boolean stopped;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean rootEnsured;
 
     /**
-     * @param main whether {@code session} is the store's main session, which outlives this group
+     * @param main     whether {@code session} is the store's main session, which outlives this group
+     * @param observer told of each session loss and each znode written back after it
      */
-    LiveNodes(ZookeeperStore store, Session session, boolean main) {
+    LiveNodes(ZookeeperStore store, Session session, boolean main, RegistryObserver observer) {
         this.store = store;
         this.session = session;
         this.main = main;
         this.locks = store.locks();
+        this.observer = observer;
         session.addListener(reconnects);
     }
 
@@ -293,6 +301,12 @@ final class LiveNodes implements LivenessGroup {
             if (sessionId == 0 || nodes.values().stream().allMatch(e -> e.writtenIn() == sessionId)) {
                 return;
             }
+            // Written in an earlier session: lost with it (not just remembered, or never written).
+            long lost = nodes.values().stream().filter(e -> e.writtenIn() != 0 && e.writtenIn() != sessionId).count();
+            if (lost > 0 && lossReported != sessionId) {
+                lossReported = sessionId;
+                observer.livenessLost("session", (int) lost);
+            }
             int rewritten = 0;
             try {
                 for (String path : nodes.keySet()) {
@@ -304,6 +318,9 @@ final class LiveNodes implements LivenessGroup {
                         long written = write(path, entry.data());
                         nodes.put(path, new Entry(entry.record(), entry.data(), written));
                         rewritten++;
+                        if (entry.writtenIn() != 0) {
+                            observer.writtenBack(entry.record().name(), entry.record().nodes().get(0).id());
+                        }
                     }
                 }
                 failures = 0;

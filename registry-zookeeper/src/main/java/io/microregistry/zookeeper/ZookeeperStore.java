@@ -11,6 +11,7 @@ import io.microregistry.backend.KeyLocks;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.metrics.RegistryObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -192,16 +193,25 @@ final class ZookeeperStore implements RegistryStore {
         return chosen;
     }
 
-    /** The main session's group for the default class; for any other class, a new session and its group. */
+    /** {@link #openGroup(Duration, RegistryObserver)} reporting to no observer. */
     @Override
     public LivenessGroup openGroup(Duration ttlClass) {
+        return openGroup(ttlClass, RegistryObserver.none());
+    }
+
+    /**
+     * The main session's group for the default class; for any other class, a new session and
+     * its group. The group reports each session loss and write-back to {@code observer}.
+     */
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
         long seconds = ttlClass.toSeconds();
         LiveNodes group;
         if (seconds == MAIN_CLASS) {
-            group = new LiveNodes(this, main, true);
+            group = new LiveNodes(this, main, true, observer);
         } else {
             Session session = newSession(seconds);
-            group = new LiveNodes(this, session, false);
+            group = new LiveNodes(this, session, false, observer);
             session.start();
         }
         groups.put(seconds, group);

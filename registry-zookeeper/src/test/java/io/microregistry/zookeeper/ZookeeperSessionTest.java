@@ -2,11 +2,14 @@ package io.microregistry.zookeeper;
 
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
+import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
+import io.microregistry.backend.StoreRegistry;
+import io.microregistry.metrics.RegistryObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +98,39 @@ class ZookeeperSessionTest {
             assertThat(stat(name).getEphemeralOwner()).isNotEqualTo(oldSession)
                     .isEqualTo(session.currentSessionId());
             assertThat(reader.getService(name)).containsExactly(service(name));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void eachSessionLossAndEachNodeWrittenBackIsReportedToTheObserver() throws Exception {
+        String name = "observed-" + UUID.randomUUID();
+        List<String> events = new CopyOnWriteArrayList<>();
+        RegistryObserver observer = new RegistryObserver() {
+            @Override
+            public void livenessLost(String primitive, int records) {
+                events.add("lost " + primitive + " " + records);
+            }
+
+            @Override
+            public void writtenBack(String service, String nodeId) {
+                events.add("back " + nodeId);
+            }
+        };
+        ZookeeperStore store = new ZookeeperStore(ConnectSettings.from(RegistryConfig.of(fixture.connectString())));
+        try (Registry registry = new StoreRegistry(store, observer)) {
+            Service two = Service.builder(name).version("1").node("n1", "127.0.0.1:1").node("n2", "127.0.0.1:2")
+                    .build();
+            registry.register(two, RegisterOptions.ttl(TTL));
+            assertThat(events).as("nothing lost yet").isEmpty();
+
+            fixture.loseSession(registry);
+
+            await().atMost(BOUND).untilAsserted(() -> assertThat(events)
+                    .containsExactlyInAnyOrder("lost session 2", "back n1", "back n2"));
+            assertThat(events.get(0)).as("the loss comes first").isEqualTo("lost session 2");
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n1")).getEphemeralOwner())
+                    .isEqualTo(store.sessionOf(TTL).currentSessionId());
         }
     }
 
