@@ -41,13 +41,13 @@ public interface LivenessGroup {
 
     /**
      * Stops keeping a node without deleting it (it moves to another group); returns the
-     * record it kept. Non-blocking.
+     * record it kept. Does not call the backend (it may wait for the group's own recovery).
      */
     Optional<Service> forget(String serviceName, String nodeId);
 
     /**
      * Keeps {@code record} again, known to be written already (it was {@link #forget forgotten}
-     * for a move that then failed). Non-blocking.
+     * for a move that then failed). Does not call the backend.
      */
     void remember(Service record);
 

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One registry watcher over an etcd prefix, with no gaps and no spurious events.
@@ -82,22 +81,18 @@ final class EtcdWatch {
     /** Whether the view follows etcd; written under {@code lock}, read without it. */
     private volatile WatchStatus status = WatchStatus.current();
 
+    /** The key layout whose records this watch decodes. */
+    private final EtcdKeys layout;
+
     EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
-              WatchOptions options, Consumer<EtcdWatch> onStop) {
+              WatchOptions options, EtcdKeys layout) {
         this.calls = calls;
+        this.layout = layout;
         this.decoder = decoder;
         this.scheduler = scheduler;
         this.backoff = backoff;
-        this.prefix = options.service().map(EtcdKeys::watchPrefix).orElse(EtcdKeys.ROOT);
-        this.queue = new EventQueue(options, () -> {
-            stop();
-            onStop.accept(this);
-        });
-    }
-
-    /** What the user reads from. */
-    EventQueue queue() {
-        return queue;
+        this.prefix = options.service().map(layout::watchPrefix).orElse(layout.root());
+        this.queue = new EventQueue(options, this::stop);
     }
 
     /** The user's watcher: the queue, plus this watch's {@link WatchStatus}. */
@@ -172,7 +167,7 @@ final class EtcdWatch {
         open(myEpoch, from, 0);
     }
 
-    /** Stops watching; the queue is stopped by its owner. Idempotent. */
+    /** Stops watching; run when the queue stops (by the user or the registry closing). Idempotent. */
     void stop() {
         Watch.Watcher watcher;
         synchronized (lock) {
@@ -274,7 +269,7 @@ final class EtcdWatch {
                 String key = EtcdKeys.text(kv.getKey());
                 switch (event.getEventType()) {
                     case PUT -> {
-                        Optional<Service> record = EtcdKeys.record(decoder, kv);
+                        Optional<Service> record = layout.record(decoder, kv);
                         Service old = record.isPresent() ? known.put(key, record.get()) : known.remove(key);
                         emit(old, record.orElse(null));
                     }
@@ -435,7 +430,7 @@ final class EtcdWatch {
     private Map<String, Service> view(PrefixRead response) {
         Map<String, Service> view = new HashMap<>();
         for (KeyValue kv : response.kvs()) {
-            EtcdKeys.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
+            layout.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
         }
         return view;
     }
