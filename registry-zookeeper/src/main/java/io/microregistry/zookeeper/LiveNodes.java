@@ -112,7 +112,7 @@ final class LiveNodes implements LivenessGroup {
         }
         Service record = records.get(0);
         String nodeId = record.nodes().get(0).id();
-        String path = ZookeeperPaths.node(record.name(), nodeId);
+        String path = store.paths().node(record.name(), nodeId);
         byte[] data = ServiceJson.encode(record);
         synchronized (locks.of(path)) {
             long written;
@@ -148,7 +148,7 @@ final class LiveNodes implements LivenessGroup {
      */
     @Override
     public void remove(String serviceName, String nodeId) {
-        String path = ZookeeperPaths.node(serviceName, nodeId);
+        String path = store.paths().node(serviceName, nodeId);
         synchronized (locks.of(path)) {
             try {
                 store.deleteIfHolding(path, serviceName, nodeId);
@@ -162,7 +162,7 @@ final class LiveNodes implements LivenessGroup {
     /** Stops keeping the node alive, under its path's lock; does not delete it. */
     @Override
     public Optional<Service> forget(String serviceName, String nodeId) {
-        String path = ZookeeperPaths.node(serviceName, nodeId);
+        String path = store.paths().node(serviceName, nodeId);
         synchronized (locks.of(path)) {
             return Optional.ofNullable(nodes.remove(path)).map(Entry::record);
         }
@@ -175,7 +175,7 @@ final class LiveNodes implements LivenessGroup {
      */
     @Override
     public void remember(Service record) {
-        String path = ZookeeperPaths.node(record.name(), record.nodes().get(0).id());
+        String path = store.paths().node(record.name(), record.nodes().get(0).id());
         synchronized (locks.of(path)) {
             nodes.put(path, new Entry(record, ServiceJson.encode(record), 0));
         }
@@ -273,7 +273,7 @@ final class LiveNodes implements LivenessGroup {
             return;
         }
         try {
-            client.create().withMode(CreateMode.PERSISTENT).forPath(ZookeeperPaths.ROOT);
+            client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(store.paths().root());
         } catch (KeeperException.NodeExistsException e) {
             // Someone (go-micro, another client) was first: fine.
         }

@@ -100,6 +100,11 @@ final class ZookeeperStore implements RegistryStore {
         main.start();
     }
 
+    /** The znode layout of this client: go-micro's root, or the configured namespace. */
+    ZookeeperPaths paths() {
+        return settings.paths();
+    }
+
     @Override
     public String describe() {
         return "ZooKeeper at " + settings.connectString();
@@ -108,7 +113,7 @@ final class ZookeeperStore implements RegistryStore {
     /** Every node's record must fit in a znode ({@link RecordLimits}). */
     @Override
     public void check(Service service) {
-        RecordLimits.encode(service);
+        RecordLimits.encode(service, settings.paths());
     }
 
     /**
@@ -134,7 +139,7 @@ final class ZookeeperStore implements RegistryStore {
 
     private void ensureOwnDirectory(String name) throws Exception {
         CuratorFramework client = main.client();
-        String directory = ZookeeperPaths.service(name);
+        String directory = settings.paths().service(name);
         for (int attempt = 0; attempt < 3; attempt++) {
             Stat stat = new Stat();
             List<ACL> acl;
@@ -238,7 +243,7 @@ final class ZookeeperStore implements RegistryStore {
         try {
             List<Service> records = new ArrayList<>();
             if (name.isPresent()) {
-                for (String directory : ZookeeperPaths.serviceDirectories(name.get())) {
+                for (String directory : settings.paths().serviceDirectories(name.get())) {
                     for (Service record : readDirectory(directory)) {
                         if (record.name().equals(name.get())) {
                             records.add(record);
@@ -249,12 +254,12 @@ final class ZookeeperStore implements RegistryStore {
             }
             List<String> services;
             try {
-                services = main.client().getChildren().forPath(ZookeeperPaths.ROOT);
+                services = main.client().getChildren().forPath(settings.paths().root());
             } catch (KeeperException.NoNodeException e) {
                 return List.of();
             }
             for (String segment : services) {
-                records.addAll(readDirectory(ZookeeperPaths.ROOT + "/" + segment));
+                records.addAll(readDirectory(settings.paths().root() + "/" + segment));
             }
             return records;
         } catch (Exception e) {
@@ -297,8 +302,8 @@ final class ZookeeperStore implements RegistryStore {
      */
     @Override
     public void remove(String serviceName, String nodeId, boolean includingOwn) {
-        String own = ZookeeperPaths.node(serviceName, nodeId);
-        for (String path : ZookeeperPaths.nodeCandidates(serviceName, nodeId)) {
+        String own = settings.paths().node(serviceName, nodeId);
+        for (String path : settings.paths().nodeCandidates(serviceName, nodeId)) {
             if (!includingOwn && path.equals(own)) {
                 continue;
             }

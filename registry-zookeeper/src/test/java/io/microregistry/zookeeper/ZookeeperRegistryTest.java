@@ -71,23 +71,23 @@ class ZookeeperRegistryTest {
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(3)));
             Session three = zk.sessionOf(Duration.ofSeconds(3));
             assertThat(three.zooKeeper().getSessionTimeout()).isEqualTo(3000);
-            Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            Stat stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(stat.getEphemeralOwner()).isEqualTo(three.currentSessionId());
 
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(5)));
             Session five = zk.sessionOf(Duration.ofSeconds(5));
             assertThat(five.zooKeeper().getSessionTimeout()).isEqualTo(5000);
-            stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(stat.getEphemeralOwner()).isEqualTo(five.currentSessionId());
 
             // Registering the same content again with the same TTL writes nothing.
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(5)));
-            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n1")).getMzxid()).isEqualTo(stat.getMzxid());
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1")).getMzxid()).isEqualTo(stat.getMzxid());
 
             // New content with the same TTL is written in place.
             Service moved = Service.builder(name).version("1").node("n1", "127.0.0.1:2").build();
             registry.register(moved, RegisterOptions.ttl(Duration.ofSeconds(5)));
-            Stat updated = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            Stat updated = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(updated.getCzxid()).isEqualTo(stat.getCzxid());
             assertThat(updated.getVersion()).isEqualTo(stat.getVersion() + 1);
             assertThat(registry.getService(name)).containsExactly(moved);
@@ -158,7 +158,7 @@ class ZookeeperRegistryTest {
                         for (int i = 0; i < 25; i++) {
                             registry.register(node(name, id), RegisterOptions.ttl(ttl));
                             // Another thread may have just emptied the session: ours must still hold the node.
-                            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, id)))
+                            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, id)))
                                     .as("%s registered, round %d", id, i).isNotNull();
                             registry.deregister(node(name, id));
                         }
@@ -175,7 +175,7 @@ class ZookeeperRegistryTest {
             Session session = ZookeeperFixture.store(registry).sessionOf(ttl);
             assertThat(session).isNotNull();
             for (int t = 0; t < 4; t++) {
-                Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "t" + t));
+                Stat stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "t" + t));
                 assertThat(stat).as("t%d", t).isNotNull();
                 assertThat(stat.getEphemeralOwner()).isEqualTo(session.currentSessionId());
             }

@@ -72,7 +72,7 @@ class ZookeeperSessionTest {
     }
 
     private Stat stat(String name) throws Exception {
-        return raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+        return raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
     }
 
     @Test
@@ -129,7 +129,7 @@ class ZookeeperSessionTest {
             await().atMost(BOUND).untilAsserted(() -> assertThat(events)
                     .containsExactlyInAnyOrder("lost session 2", "back n1", "back n2"));
             assertThat(events.get(0)).as("the loss comes first").isEqualTo("lost session 2");
-            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n1")).getEphemeralOwner())
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1")).getEphemeralOwner())
                     .isEqualTo(store.sessionOf(TTL).currentSessionId());
         }
     }
@@ -243,7 +243,7 @@ class ZookeeperSessionTest {
             long firstSession = session.currentSessionId();
 
             // Deleting a znode needs DELETE on its parent: take it away so the delete fails.
-            String directory = ZookeeperPaths.service(name);
+            String directory = ZookeeperPaths.DEFAULT.service(name);
             List<ACL> acl = raw.getACL().forPath(directory);
             raw.setACL().withACL(List.of(new ACL(Perms.ALL & ~Perms.DELETE, Ids.ANYONE_ID_UNSAFE))).forPath(directory);
             try {
@@ -279,7 +279,7 @@ class ZookeeperSessionTest {
     }
 
     private Stat stat(String name, String nodeId) throws Exception {
-        return raw.checkExists().forPath(ZookeeperPaths.node(name, nodeId));
+        return raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, nodeId));
     }
 
     /**
