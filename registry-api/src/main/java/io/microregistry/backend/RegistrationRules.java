@@ -41,7 +41,8 @@ import java.util.Set;
  *   <li>{@link Value} trees: nesting depth {@value #MAX_VALUE_DEPTH}, at most
  *       {@value #MAX_VALUES_PER_ENDPOINT} values per endpoint;</li>
  *   <li>one node's record (the go-micro JSON of the service holding that node):
- *       {@value #MAX_RECORD_BYTES} bytes of UTF-8.</li>
+ *       {@value #MAX_RECORD_BYTES} bytes of UTF-8;</li>
+ *   <li>nodes per {@code register} call: {@value #MAX_NODES_PER_REGISTER}.</li>
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -60,6 +61,12 @@ public final class RegistrationRules {
     public static final int MAX_VALUES_PER_ENDPOINT = 10_000;
     /** Largest record of one node, in bytes of UTF-8 JSON. */
     public static final int MAX_RECORD_BYTES = 256 * 1024;
+    /**
+     * Nodes in one {@code register} call: one call is all or nothing and holds the client's
+     * registration lock while it writes, so its size is bounded (a fleet registers per process).
+     * A backend may allow fewer (Consul: 1,000).
+     */
+    public static final int MAX_NODES_PER_REGISTER = 10_000;
 
     /** How strict a string check is. */
     private enum Kind {
@@ -80,6 +87,10 @@ public final class RegistrationRules {
             throw new IllegalArgumentException("options must not be null");
         }
         checkNodes(service, "register");
+        if (service.nodes().size() > MAX_NODES_PER_REGISTER) {
+            throw new IllegalArgumentException("nodes: one register call takes at most " + MAX_NODES_PER_REGISTER
+                    + " nodes, was " + service.nodes().size() + "; register them in several calls");
+        }
         checkText("service version", service.version(), true, MAX_NAME_LENGTH, Kind.IDENTITY);
         checkMap("service metadata", service.metadata());
         for (Endpoint e : service.endpoints()) {

@@ -97,4 +97,16 @@ class RegistrationRulesTest {
         }
         return v;
     }
+
+    @Test
+    void oneRegisterCallTakesAtMostTenThousandNodes() {
+        java.util.List<Node> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < RegistrationRules.MAX_NODES_PER_REGISTER; i++) {
+            nodes.add(Node.of("n" + i, "127.0.0.1:1"));
+        }
+        Service limit = named("big", "n0").withNodes(nodes);
+        accepted(limit);
+        nodes.add(Node.of("one-more", "127.0.0.1:1"));
+        rejected(limit.withNodes(nodes), "nodes", "at most 10000", "was 10001");
+    }
 }
