@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * A real {@code consul agent -dev} on free loopback ports (HTTP, server RPC, serf LAN and WAN;
  * DNS and gRPC off), from the binary that {@code tools/fetch-server.sh} unpacked under the
  * {@code servers.dir} system property. Can stop, kill and restart it on the same ports; a dev
- * agent keeps no state across a restart.
+ * agent keeps no state across a restart, a {@linkplain #startPersistent() persistent} one keeps
+ * its catalog and its local services and checks.
  *
  * <p>Public for other modules' tests (registry-cli, registry-benchmarks, through this module's
  * test-jar): {@link #start()}, {@link #httpAddress()} and {@link #close()}. The caller's build
@@ -144,11 +145,14 @@ public final class ConsulAgent implements AutoCloseable {
     private void launch() {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "agent"));
         if (persistent) {
-            command.addAll(List.of("-server", "-bootstrap-expect", "1", "-data-dir", dir.resolve("data").toString()));
+            command.addAll(List.of("-server", "-bootstrap-expect", "1", "-data-dir", dir.resolve("data").toString(),
+                    // Production Raft timings are 5x slower; one server on loopback needs no slack, and a
+                    // restart then has its leader again in about a second rather than several.
+                    "-hcl", "performance { raft_multiplier = 1 }"));
         } else {
             command.add("-dev");
         }
-        command.addAll(List.of(                "-node", "micro-registry-test",
+        command.addAll(List.of("-node", "micro-registry-test",
                 "-bind", "127.0.0.1", "-client", "127.0.0.1", "-advertise", "127.0.0.1",
                 "-http-port", Integer.toString(httpPort),
                 "-server-port", Integer.toString(serverPort),
@@ -199,7 +203,8 @@ public final class ConsulAgent implements AutoCloseable {
             throw new IllegalStateException("cannot start " + binary, e);
         }
         awaitLeader(log);
-        LOG.info("Consul dev agent up on {} (pid {}, log {})", httpAddress(), process.pid(), log);
+        LOG.info("Consul {} agent up on {} (pid {}, log {})", persistent ? "persistent" : "dev", httpAddress(),
+                process.pid(), log);
     }
 
     private void awaitLeader(Path log) {
@@ -259,7 +264,10 @@ public final class ConsulAgent implements AutoCloseable {
         launch();
     }
 
-    /** Stops the agent and starts a fresh one on the same ports; returns once it has a leader. */
+    /**
+     * Stops the agent (SIGTERM) and starts it again on the same ports: a dev agent starts empty, a
+     * persistent one with its data. Returns once it has a leader.
+     */
     void restart() {
         stop();
         launch();
