@@ -100,7 +100,8 @@ public final class ConsulAgent implements AutoCloseable {
         this.masterToken = masterToken;
         this.tls = tls;
         try {
-            this.dir = Files.createTempDirectory("consul-agent-");
+            this.dir = persistent ? Files.createTempDirectory(dataRoot(), "consul-agent-")
+                    : Files.createTempDirectory("consul-agent-");
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temp dir for Consul", e);
         }
@@ -110,6 +111,17 @@ public final class ConsulAgent implements AutoCloseable {
         this.serfLanPort = ports[2];
         this.serfWanPort = ports[3];
         this.httpsPort = ports[4];
+    }
+
+    /**
+     * Where a persistent agent keeps its data: tmpfs where the machine has one. What is under test
+     * is a restart of the agent process, which tmpfs survives; the agent's fsyncs (Raft log, every
+     * check update) then cost nothing, where on a disk shared with other builds one can stall for
+     * longer than a short TTL and fail a liveness contract for the disk's sake.
+     */
+    private static Path dataRoot() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** The Consul binary, which the build fetched; missing is a failure, never a skip. */
