@@ -10,6 +10,7 @@ import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.WatcherStoppedException;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class Feed {
 
     private final Registry registry;
     private final WatchOptions options;
+    private final RegistryObserver observer;
     private final Consumer<Feed> onEmpty;
     /** Node key (service name, NUL, node id) to that node's record; guarded by {@code this}. */
     private final Map<String, Service> view = new HashMap<>();
@@ -48,15 +50,17 @@ final class Feed {
     private volatile boolean closed;
     private volatile WatchStatus status = WatchStatus.current();
 
-    private Feed(Registry registry, WatchOptions options, Consumer<Feed> onEmpty) {
+    private Feed(Registry registry, WatchOptions options, RegistryObserver observer, Consumer<Feed> onEmpty) {
         this.registry = registry;
         this.options = options;
+        this.observer = observer;
         this.onEmpty = onEmpty;
     }
 
     /** Opens the backend watch, reads the prefix, starts the pump. Blocks; throws what the backend throws. */
-    static Feed open(Registry registry, WatchOptions options, DaemonThreads threads, Consumer<Feed> onEmpty) {
-        Feed feed = new Feed(registry, options, onEmpty);
+    static Feed open(Registry registry, WatchOptions options, RegistryObserver observer, DaemonThreads threads,
+                     Consumer<Feed> onEmpty) {
+        Feed feed = new Feed(registry, options, observer, onEmpty);
         Watcher opened = registry.watch(options);
         try {
             feed.replace(feed.read());
@@ -165,6 +169,7 @@ final class Feed {
             return;
         }
         status = next;
+        observer.watchStatusChanged(options.service(), next.state());
         if (next.isCurrent()) {
             LOG.info("watch of {} is current again after {} ms", describe(),
                     Duration.between(before.since(), next.since()).toMillis());
@@ -229,6 +234,7 @@ final class Feed {
                         apply(event);
                     }
                 }
+                observer.watchResync(options.service(), true);
                 status(WatchStatus.current());
                 return opened;
             } catch (IllegalStateException registryClosed) {
@@ -243,6 +249,7 @@ final class Feed {
                 if (closed) {
                     return null;
                 }
+                observer.watchResync(options.service(), false);
                 status(WatchStatus.of(WatchStatus.State.STALE, failure("re-open failed", e)));
             }
         }

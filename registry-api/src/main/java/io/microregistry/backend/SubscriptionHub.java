@@ -4,6 +4,7 @@ import io.microregistry.Registry;
 import io.microregistry.Subscription;
 import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
+import io.microregistry.metrics.RegistryObserver;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -47,17 +48,30 @@ public final class SubscriptionHub implements AutoCloseable {
     public static final int DELIVERY_THREADS = 2;
 
     private final Registry registry;
+    private final RegistryObserver observer;
     private final ThreadPoolExecutor delivery;
     private final DaemonThreads pumps = new DaemonThreads("micro-registry-watch");
     private final Map<Optional<String>, Feed> feeds = new HashMap<>();
     private boolean closed;
 
-    /** A hub over {@code registry}'s {@link Registry#watch} and reads. */
+    /** A hub over {@code registry}'s {@link Registry#watch} and reads, reporting to no observer. */
     public SubscriptionHub(Registry registry) {
+        this(registry, RegistryObserver.none());
+    }
+
+    /**
+     * A hub over {@code registry}'s {@link Registry#watch} and reads whose watches report their
+     * status changes and resyncs to {@code observer} (guarded here).
+     */
+    public SubscriptionHub(Registry registry, RegistryObserver observer) {
         if (registry == null) {
             throw new IllegalArgumentException("registry must not be null");
         }
+        if (observer == null) {
+            throw new IllegalArgumentException("observer must not be null");
+        }
         this.registry = registry;
+        this.observer = RegistryObserver.guarded(observer);
         this.delivery = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 5, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DaemonThreads("micro-registry-delivery"));
         this.delivery.allowCoreThreadTimeOut(true);
@@ -86,7 +100,7 @@ public final class SubscriptionHub implements AutoCloseable {
             Feed feed = feeds.get(options.service());
             if (feed == null) {
                 // Opening blocks under the hub's lock: a prefix's first subscribers share one open.
-                feed = Feed.open(registry, options, pumps, this::release);
+                feed = Feed.open(registry, options, observer, pumps, this::release);
                 feeds.put(options.service(), feed);
             }
             Member member = new Member(listener, delivery, feed::leave);

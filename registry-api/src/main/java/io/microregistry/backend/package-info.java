@@ -1,9 +1,12 @@
 /**
- * Building blocks for backend authors, so that each backend writes only what is its own:
- * the go-micro JSON codec, key segments, registration rules, backoff, an event queue that
- * is a {@link io.microregistry.Watcher}, the snapshot diff that turns two views into watch
- * events, the grouping of per-node records into services per version, the lenient decoder
- * of stored records and striped per-key locks.
+ * The plugin SPI and the core over it. A backend writes a {@link io.microregistry.backend.RegistryStore}
+ * (record layout, reads, watch, error translation) and its
+ * {@link io.microregistry.backend.LivenessGroup} (lease / session / TTL check for one TTL class, with
+ * write-back after loss); {@link io.microregistry.backend.StoreRegistry} turns it into the whole
+ * {@link io.microregistry.Registry}. Building blocks for stores, so that each writes only what is its
+ * own: the go-micro JSON codec, key segments, backoff, an event queue that is a
+ * {@link io.microregistry.Watcher}, the snapshot diff that turns two views into watch events, the
+ * lenient decoder of stored records and striped per-key locks.
  *
  * <p>Public because backend modules live in other packages; not meant for applications.
  */

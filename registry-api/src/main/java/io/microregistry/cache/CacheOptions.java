@@ -2,9 +2,11 @@ package io.microregistry.cache;
 
 import io.microregistry.RegisterOptions;
 import io.microregistry.backend.Backoff;
+import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link CachingRegistry} follows the backend and rides out its faults. Build with
@@ -27,6 +29,7 @@ public final class CacheOptions {
     private final double massRemovalFraction;
     private final int massRemovalMinimum;
     private final Duration massRemovalWindow;
+    private final RegistryObserver observer;
 
     private CacheOptions(Builder b) {
         this.reopenBackoff = b.reopenBackoff;
@@ -36,6 +39,7 @@ public final class CacheOptions {
         this.massRemovalFraction = b.massRemovalFraction;
         this.massRemovalMinimum = b.massRemovalMinimum;
         this.massRemovalWindow = b.massRemovalWindow;
+        this.observer = b.observer;
     }
 
     /** Source-compatible constructor of the former record; prefer {@link #builder()}. */
@@ -63,6 +67,7 @@ public final class CacheOptions {
         b.massRemovalFraction = massRemovalFraction;
         b.massRemovalMinimum = massRemovalMinimum;
         b.massRemovalWindow = massRemovalWindow;
+        b.observer = observer;
         return b;
     }
 
@@ -123,18 +128,27 @@ public final class CacheOptions {
         return massRemovalWindow;
     }
 
+    /**
+     * Where the cache, and the selectors over it, report their metrics; empty (the default) for the
+     * {@link RegistryObserver#discover() observer found on the class path} when the cache is created.
+     */
+    public Optional<RegistryObserver> observer() {
+        return Optional.ofNullable(observer);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof CacheOptions other && reopenBackoff.equals(other.reopenBackoff)
                 && resyncInterval.equals(other.resyncInterval) && unknownRecheck.equals(other.unknownRecheck)
                 && preservation.equals(other.preservation) && massRemovalFraction == other.massRemovalFraction
-                && massRemovalMinimum == other.massRemovalMinimum && massRemovalWindow.equals(other.massRemovalWindow);
+                && massRemovalMinimum == other.massRemovalMinimum && massRemovalWindow.equals(other.massRemovalWindow)
+                && Objects.equals(observer, other.observer);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(reopenBackoff, resyncInterval, unknownRecheck, preservation,
-                massRemovalFraction, massRemovalMinimum, massRemovalWindow);
+                massRemovalFraction, massRemovalMinimum, massRemovalWindow, observer);
     }
 
     @Override
@@ -153,8 +167,21 @@ public final class CacheOptions {
         private double massRemovalFraction = 0.5;
         private int massRemovalMinimum = 2;
         private Duration massRemovalWindow = Duration.ofMillis(500);
+        private RegistryObserver observer;
 
         private Builder() {
+        }
+
+        /**
+         * Reports this cache's metrics (and its selectors') to {@code observer} instead of the one
+         * found on the class path; {@link RegistryObserver#none()} for none. See {@link CacheOptions#observer()}.
+         */
+        public Builder observer(RegistryObserver observer) {
+            if (observer == null) {
+                throw new IllegalArgumentException("observer must not be null");
+            }
+            this.observer = observer;
+            return this;
         }
 
         public Builder reopenBackoff(Backoff backoff) {

@@ -5,6 +5,7 @@ import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.backend.VersionGrouping;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,11 @@ public final class CachedService {
     private final String name;
     private final CachingRegistry owner;
     private final CacheOptions options;
+    private final RegistryObserver observer;
+    /** The state last passed to the observer; guarded by {@code this}. */
+    private CacheStatus.State reported = CacheStatus.State.NOT_LOADED;
+    /** The cache closed: nothing more is reported. Guarded by {@code this}. */
+    private boolean retired;
 
     /** Node id to record, as served (held nodes included). Guarded by {@code this}. */
     private final Map<String, Service> records = new HashMap<>();
@@ -57,10 +63,40 @@ public final class CachedService {
     private volatile boolean degraded;
     private volatile CacheStatus degradedStatus;
 
-    CachedService(String name, CachingRegistry owner, CacheOptions options) {
+    CachedService(String name, CachingRegistry owner, CacheOptions options, RegistryObserver observer) {
         this.name = name;
         this.owner = owner;
         this.options = options;
+        this.observer = observer;
+    }
+
+    /**
+     * Tells the observer if this service's state changed since it was last told: DEGRADED while
+     * nodes are held, else the state of the cache's subscription. Idempotent.
+     */
+    synchronized void report() {
+        if (retired) {
+            return;
+        }
+        CacheStatus.State now = degraded ? CacheStatus.State.DEGRADED : owner.feedStatus().state();
+        if (now != reported) {
+            CacheStatus.State before = reported;
+            reported = now;
+            observer.cacheStatusChanged(name, before, now);
+        }
+    }
+
+    /** The cache closed: the observer hears this service return to NOT_LOADED, then nothing more. */
+    synchronized void retire() {
+        if (retired) {
+            return;
+        }
+        retired = true;
+        if (reported != CacheStatus.State.NOT_LOADED) {
+            CacheStatus.State before = reported;
+            reported = CacheStatus.State.NOT_LOADED;
+            observer.cacheStatusChanged(name, before, CacheStatus.State.NOT_LOADED);
+        }
     }
 
     /** The service name. */
@@ -190,6 +226,7 @@ public final class CachedService {
             degraded = true;
             LOG.warn("cache of service '{}' is DEGRADED, serving {} vanished node(s) for up to {} ms while they come back: {}",
                     name, count, options.preservation().toMillis(), reason);
+            report();
         }
         deferred = true;
     }
@@ -215,6 +252,7 @@ public final class CachedService {
         degradedStatus = null;
         LOG.info("cache of service '{}' is no longer degraded after {} ms: {}", name,
                 was == null ? 0 : Duration.between(was.since(), Instant.now()).toMillis(), why);
+        report();
     }
 
     /** A lookup's check of what is pending or held; cheap unless something is due. */

@@ -13,6 +13,7 @@ import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.backend.RegistrationRules;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class CachingRegistry implements Registry {
     private final Registry delegate;
     private final boolean ownsDelegate;
     private final CacheOptions options;
+    private final RegistryObserver observer;
     private final ConcurrentHashMap<String, CachedService> services = new ConcurrentHashMap<>();
     /** The subscription being established, shared by concurrent first lookups; null when none is. */
     private final AtomicReference<CompletableFuture<Subscription>> subscribing = new AtomicReference<>();
@@ -120,6 +122,7 @@ public final class CachingRegistry implements Registry {
         this.delegate = delegate;
         this.ownsDelegate = ownsDelegate;
         this.options = options;
+        this.observer = RegistryObserver.guarded(options.observer().orElseGet(RegistryObserver::discover));
     }
 
     /**
@@ -164,7 +167,7 @@ public final class CachingRegistry implements Registry {
         CachedService service = services.get(name);
         if (service == null) {
             RegistrationRules.checkServiceName(name);
-            service = services.computeIfAbsent(name, n -> new CachedService(n, this, options));
+            service = entry(name);
         }
         follow();
         return service;
@@ -186,6 +189,15 @@ public final class CachingRegistry implements Registry {
     /** The wrapped registry. */
     public Registry delegate() {
         return delegate;
+    }
+
+    /**
+     * Where this cache reports its metrics (each service's status changes), and the selectors over
+     * it their selections and ejections: {@link CacheOptions#observer()}, else the observer found
+     * on the class path when the cache was created. Guarded: it never throws.
+     */
+    public RegistryObserver observer() {
+        return observer;
     }
 
     @Override
@@ -247,6 +259,7 @@ public final class CachingRegistry implements Registry {
         if (current != null) {
             current.close();
         }
+        services.values().forEach(CachedService::retire);
         if (ownsDelegate) {
             delegate.close();
         }
@@ -380,8 +393,19 @@ public final class CachingRegistry implements Registry {
         }
     }
 
+    /** The entry of {@code name}, created (and its status reported) if new. */
     private CachedService entry(String name) {
-        return services.computeIfAbsent(name, n -> new CachedService(n, this, options));
+        CachedService known = services.get(name);
+        if (known != null) {
+            return known;
+        }
+        CachedService entry = services.computeIfAbsent(name, n -> new CachedService(n, this, options, observer));
+        if (closed) {
+            entry.retire();   // close() may have retired the others before this one was added
+        } else {
+            entry.report();
+        }
+        return entry;
     }
 
     private static CacheStatus toCacheStatus(WatchStatus status) {
@@ -423,6 +447,7 @@ public final class CachingRegistry implements Registry {
             });
             feedStatus = new CacheStatus(CacheStatus.State.CURRENT, Instant.now(), Optional.empty());
             following = true;
+            services.values().forEach(CachedService::report);
             snapshot.complete(null);
             LOG.debug("cache follows {} services", byName.size());
         }
@@ -444,6 +469,7 @@ public final class CachingRegistry implements Registry {
             if (before.state() == next.state()) {
                 return;
             }
+            services.values().forEach(CachedService::report);
             if (next.state() == CacheStatus.State.CURRENT) {
                 LOG.info("cache of {} services is current again after {} ms", services.size(),
                         Duration.between(before.since(), next.since()).toMillis());

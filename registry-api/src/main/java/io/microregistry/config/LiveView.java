@@ -29,6 +29,8 @@ final class LiveView implements ConfigView {
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
     private final FallbackFile fallback;
+    /** Held while a change is applied and written to the fallback file; see {@link #close()}. */
+    private final Object persistLock = new Object();
     private final AtomicBoolean fallbackFailed = new AtomicBoolean();
     private final Object changeLock = new Object();
 
@@ -135,10 +137,14 @@ final class LiveView implements ConfigView {
     @Override
     public void close() {
         followers.forEach(Follower::close);
+        // A change being applied right now is already visible to readers: let its file write
+        // finish, so the file never holds less than a reader of this view has seen.
+        synchronized (persistLock) {
+            // Nothing to do inside: taking the lock is the wait.
+        }
     }
 
     private void changed() {
-        persist();
         synchronized (changeLock) {
             for (Runnable r : callbacks) {
                 try {
@@ -194,10 +200,13 @@ final class LiveView implements ConfigView {
         @Override
         public void onChange(ConfigChange change) {
             Map<String, ConfigEntry> map = byLayer.get(layer);
-            if (change.type() == ConfigChange.Type.PUT) {
-                map.put(change.key(), change.entry().orElseThrow());
-            } else {
-                map.remove(change.key());
+            synchronized (persistLock) {
+                if (change.type() == ConfigChange.Type.PUT) {
+                    map.put(change.key(), change.entry().orElseThrow());
+                } else {
+                    map.remove(change.key());
+                }
+                persist();
             }
             changed();
         }

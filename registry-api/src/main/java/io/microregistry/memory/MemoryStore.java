@@ -4,9 +4,7 @@ import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.EventQueue;
-import io.microregistry.backend.VersionGrouping;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,18 +49,29 @@ public final class MemoryStore implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::expireGuarded, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new client on this store. */
+    /** A new client on this store, reporting to the observer found on the class path. */
     public MemoryRegistry client() {
-        return new MemoryRegistry(this, false);
+        return client(io.microregistry.metrics.RegistryObserver.discover());
+    }
+
+    /**
+     * A new client on this store whose metrics go to {@code observer}
+     * ({@link io.microregistry.metrics.RegistryObserver#none()} for none).
+     */
+    public MemoryRegistry client(io.microregistry.metrics.RegistryObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException("observer must not be null");
+        }
+        return new MemoryRegistry(new MemoryConnection(this, false), observer);
     }
 
     /** One node's registration. {@code owner} keeps it alive while it lives. */
     private static final class Entry {
         final Service record;
-        final MemoryRegistry owner;
+        final MemoryConnection owner;
         final long ttlNanos;
 
-        Entry(Service record, MemoryRegistry owner, long ttlNanos) {
+        Entry(Service record, MemoryConnection owner, long ttlNanos) {
             this.record = record;
             this.owner = owner;
             this.ttlNanos = ttlNanos;
@@ -78,7 +87,7 @@ public final class MemoryStore implements AutoCloseable {
         return clock.getAsLong();
     }
 
-    void put(Service record, MemoryRegistry owner, long ttlNanos) {
+    void put(Service record, MemoryConnection owner, long ttlNanos) {
         String nodeId = record.nodes().get(0).id();
         synchronized (lock) {
             if (owner.isClosed()) {
@@ -108,33 +117,35 @@ public final class MemoryStore implements AutoCloseable {
         }
     }
 
-    /** Removes every live entry owned by {@code owner}; what its {@code close()} does. */
-    void removeOwnedBy(MemoryRegistry owner) {
+    /** Removes the entry of that node if {@code owner} wrote it (another client may have replaced it since). */
+    void removeIfOwnedBy(String serviceName, String nodeId, MemoryConnection owner) {
         synchronized (lock) {
-            List<Entry> owned = new ArrayList<>();
-            services.values().forEach(nodes -> nodes.values().stream()
-                    .filter(e -> e.owner == owner).forEach(owned::add));
-            owned.forEach(e -> remove(e.record.name(), e.record.nodes().get(0).id()));
+            Map<String, Entry> nodes = services.get(serviceName);
+            Entry entry = nodes == null ? null : nodes.get(nodeId);
+            if (entry != null && entry.owner == owner) {
+                remove(serviceName, nodeId);
+            }
         }
     }
 
-    List<Service> get(String serviceName) {
+    /** The live records of one service, one node each. */
+    List<Service> records(String serviceName) {
         long now = now();
         synchronized (lock) {
             Map<String, Entry> nodes = services.get(serviceName);
             if (nodes == null) {
                 return List.of();
             }
-            return VersionGrouping.group(nodes.values().stream()
-                    .filter(e -> !e.expired(now)).map(e -> e.record).toList());
+            return nodes.values().stream().filter(e -> !e.expired(now)).map(e -> e.record).toList();
         }
     }
 
-    List<Service> list() {
+    /** The live records of every service, one node each. */
+    List<Service> records() {
         long now = now();
         synchronized (lock) {
-            return VersionGrouping.group(services.values().stream().flatMap(nodes -> nodes.values().stream())
-                    .filter(e -> !e.expired(now)).map(e -> e.record).toList());
+            return services.values().stream().flatMap(nodes -> nodes.values().stream())
+                    .filter(e -> !e.expired(now)).map(e -> e.record).toList();
         }
     }
 

@@ -1,14 +1,17 @@
 package io.microregistry.selector;
 
 import io.microregistry.Node;
+import io.microregistry.RegistryException;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.RegistrationRules;
 import io.microregistry.cache.CachedService;
 import io.microregistry.cache.CachingRegistry;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,6 +32,8 @@ final class SnapshotSelector implements Selector {
     private final Strategy.Kind kind;
     private final Ejection ejection;
     private final Backoff ejectionPeriod;
+    /** The cache's observer: selections, failures to select, ejections. */
+    private final RegistryObserver observer;
     private final ConcurrentHashMap<String, ServiceBalance> services = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -38,13 +43,14 @@ final class SnapshotSelector implements Selector {
         this.kind = strategy.kind();
         this.ejection = ejection;
         this.ejectionPeriod = new Backoff(ejection.initialDuration(), ejection.maxDuration());
+        this.observer = cache.observer();
     }
 
     @Override
     public Node select(String service) {
         ServiceBalance balance = balance(service);
         NodeView view = balance.view();
-        return view.nodes[pick(balance, view, view.all)];
+        return view.nodes[observedPick(balance, view, view.all)];
     }
 
     @Override
@@ -52,14 +58,14 @@ final class SnapshotSelector implements Selector {
         requireFilter(filter);
         ServiceBalance balance = balance(service);
         NodeView view = balance.view();
-        return view.nodes[pick(balance, view, view.candidates(filter))];
+        return view.nodes[observedPick(balance, view, view.candidates(filter))];
     }
 
     @Override
     public Selection acquire(String service) {
         ServiceBalance balance = balance(service);
         NodeView view = balance.view();
-        return claim(balance, view, pick(balance, view, view.all));
+        return claim(balance, view, observedPick(balance, view, view.all));
     }
 
     @Override
@@ -67,7 +73,7 @@ final class SnapshotSelector implements Selector {
         requireFilter(filter);
         ServiceBalance balance = balance(service);
         NodeView view = balance.view();
-        return claim(balance, view, pick(balance, view, view.candidates(filter)));
+        return claim(balance, view, observedPick(balance, view, view.candidates(filter)));
     }
 
     @Override
@@ -147,6 +153,7 @@ final class SnapshotSelector implements Selector {
         }
         LOG.warn("node '{}' of service '{}' ejected for {} ms after {} failures in a row (ejection {})",
                 health.nodeId, balance.name, period.toMillis(), failures, previous + 1);
+        observer.ejected(balance.name, health.nodeId, period);
     }
 
     private Selection claim(ServiceBalance balance, NodeView view, int index) {
@@ -173,8 +180,27 @@ final class SnapshotSelector implements Selector {
         RegistrationRules.checkServiceName(service);
         // Loads the service into the cache (blocking) before the balance exists, so a failed load
         // leaves nothing behind and the next call tries again.
-        CachedService entry = cache.cached(service);
+        CachedService entry;
+        try {
+            entry = cache.cached(service);
+        } catch (RegistryException e) {
+            observer.selectionFailed(service, e);
+            throw e;
+        }
         return services.computeIfAbsent(service, name -> new ServiceBalance(name, entry));
+    }
+
+    /** {@link #pick}, told to the observer: a selection, or the failure to make one. */
+    private int observedPick(ServiceBalance balance, NodeView view, Candidates candidates) {
+        int index;
+        try {
+            index = pick(balance, view, candidates);
+        } catch (NoSuchElementException e) {
+            observer.selectionFailed(balance.name, e);
+            throw e;
+        }
+        observer.selected(balance.name);
+        return index;
     }
 
     /** The index (into the view's arrays) of the node to use. */

@@ -61,13 +61,14 @@ class MemoryStoreTest {
     @Test
     void aWriteRacingCloseIsRefusedNotLeftBehind() {
         try (MemoryStore store = new MemoryStore(now::get)) {
-            MemoryRegistry owner = store.client();
+            MemoryConnection connection = new MemoryConnection(store, false);
+            MemoryRegistry owner = new MemoryRegistry(connection);
             MemoryRegistry reader = store.client();
             Service service = new Service("s", "1", Map.of(), List.of(), List.of(Node.of("n", "h:1")));
             owner.close();
             // What a register that passed its open check just before close() would do next:
             org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                    store.put(service, owner, Duration.ofSeconds(10).toNanos())).isInstanceOf(IllegalStateException.class);
+                    store.put(service, connection, Duration.ofSeconds(10).toNanos())).isInstanceOf(IllegalStateException.class);
             assertThat(reader.getService("s")).isEmpty();
         }
     }

@@ -26,7 +26,9 @@ import java.util.Map;
  * propagation pass and every throughput round, per side; default 200, 5 with {@code --quick});
  * {@code --scale N,N,...} (services followed in the "Scale" section, default 10,100,1000; 5,10
  * with {@code --quick}); {@code --scale-only} (only the "Scale" section, spliced into the
- * existing output file in place of its previous one).
+ * existing output file in place of its previous one); {@code --large N} (nodes in the "Large
+ * registry" section, default 10000, 500 with {@code --quick}, 0 to skip); {@code --large-only}
+ * (only that section, spliced like {@code --scale-only}).
  *
  * <p>Exits non-zero if a backend that is on the class path could not be measured (its server
  * would not start, a run failed): the report still says what happened.
@@ -50,7 +52,9 @@ public final class BenchmarkReport {
         // Per pass, per side: enough unmeasured registrations for each side to reach steady state
         // on its own (on Consul one watch pass gave p50 13.4, 9.9, 8.4 ms run three times in one JVM).
         int warmup = Integer.parseInt(options.getOrDefault("warmup", quick ? "5" : "200"));
+        boolean largeOnly = options.containsKey("large-only");
         boolean scaleOnly = options.containsKey("scale-only");
+        int largeNodes = Integer.parseInt(options.getOrDefault("large", quick ? "500" : "10000"));
         List<Integer> scaleCounts = java.util.Arrays.stream(options.getOrDefault("scale", quick ? "5,10" : "10,100,1000")
                 .split(",")).map(String::trim).map(Integer::valueOf).toList();
         List<String> wanted = options.containsKey("backends")
@@ -60,7 +64,7 @@ public final class BenchmarkReport {
         Report report = new Report();
         SelectSuite.Plan plan = quick ? SelectSuite.Plan.QUICK : SelectSuite.Plan.FULL;
         report.selectPlan = plan.describe();
-        if (!options.containsKey("skip-select") && !scaleOnly) {
+        if (!options.containsKey("skip-select") && !scaleOnly && !largeOnly) {
             LOG.info("select benchmarks: {}", plan.describe());
             report.select = SelectSuite.run(plan);
         }
@@ -73,15 +77,21 @@ public final class BenchmarkReport {
             }
             LOG.info("backend {}: starting server", name);
             try (BackendUnderTest backend = Backends.start(name)) {
-                if (!scaleOnly) {
+                if (!scaleOnly && !largeOnly) {
                     LOG.info("backend {}: propagation, {} registrations per side in {} rounds, {} unmeasured per pass",
                             name, samples, PROPAGATION_ROUNDS, warmup);
                     report.propagation.add(PropagationRun.measure(backend, warmup, samples, PROPAGATION_ROUNDS));
                     LOG.info("backend {}: registration throughput, {} registrations x 2 rounds", name, registrations);
                     report.throughput.add(ThroughputRun.measure(backend, warmup, registrations, 2));
                 }
-                LOG.info("backend {}: scale, threads and connections following {} services", name, scaleCounts);
-                report.scale.addAll(ScaleRun.measure(backend, scaleCounts));
+                if (!largeOnly) {
+                    LOG.info("backend {}: scale, threads and connections following {} services", name, scaleCounts);
+                    report.scale.addAll(ScaleRun.measure(backend, scaleCounts));
+                }
+                if (!scaleOnly && largeNodes > 0) {
+                    LOG.info("backend {}: large registry, {} nodes", name, largeNodes);
+                    report.large.add(LargeRegistryRun.measure(backend, largeNodes));
+                }
             } catch (Exception | Error e) {
                 LOG.error("backend {} could not be measured", name, e);
                 report.failed.put(name, e.toString());
@@ -89,13 +99,18 @@ public final class BenchmarkReport {
         }
         report.elapsed = Duration.between(started, Instant.now());
         Files.createDirectories(output.toAbsolutePath().getParent());
-        String command = "./mvnw -B -pl registry-benchmarks -am -DskipTests -Pbenchmarks verify"
-                + (scaleOnly ? " -Dbenchmarks.args=--scale-only" : "");
-        String scale = ScaleRun.render(report.scale, scaleCounts, command);
+        String base = "./mvnw -B -pl registry-benchmarks -am -DskipTests -Pbenchmarks verify";
+        String scale = ScaleRun.render(report.scale, scaleCounts,
+                base + (scaleOnly ? " -Dbenchmarks.args=--scale-only" : ""));
+        String large = LargeRegistryRun.render(report.large,
+                base + (largeOnly ? " -Dbenchmarks.args=--large-only" : ""));
         if (scaleOnly && Files.exists(output)) {
-            Files.writeString(output, spliceSection(Files.readString(output), scale));
+            Files.writeString(output, spliceSection(Files.readString(output), "## Scale\n", scale));
+        } else if (largeOnly && Files.exists(output)) {
+            Files.writeString(output, spliceSection(Files.readString(output), "## Large registry\n", large));
         } else {
-            Files.writeString(output, MarkdownReport.render(report, quick) + "\n" + scale);
+            Files.writeString(output, MarkdownReport.render(report, quick) + "\n" + scale
+                    + (largeNodes > 0 ? large : ""));
         }
         LOG.info("wrote {} in {} s", output, report.elapsed.toSeconds());
         System.out.println(Files.readString(output));
@@ -111,6 +126,7 @@ public final class BenchmarkReport {
         final List<PropagationRun.Result> propagation = new ArrayList<>();
         final List<ThroughputRun.Result> throughput = new ArrayList<>();
         final List<ScaleRun.Row> scale = new ArrayList<>();
+        final List<LargeRegistryRun.Result> large = new ArrayList<>();
         final Map<String, String> missing = new LinkedHashMap<>();
         final Map<String, String> failed = new LinkedHashMap<>();
         Duration elapsed = Duration.ZERO;
@@ -124,7 +140,8 @@ public final class BenchmarkReport {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "'");
             }
             String key = arg.substring(2);
-            boolean flag = key.equals("quick") || key.equals("skip-select") || key.equals("scale-only");
+            boolean flag = key.equals("quick") || key.equals("skip-select") || key.equals("scale-only")
+                    || key.equals("large-only");
             if (flag) {
                 options.put(key, "true");
             } else {
@@ -137,9 +154,9 @@ public final class BenchmarkReport {
         return options;
     }
 
-    /** {@code document} with its "## Scale" section (up to the next "## " heading) replaced, or appended. */
-    static String spliceSection(String document, String section) {
-        int start = document.indexOf("## Scale\n");
+    /** {@code document} with its section under {@code heading} (up to the next "## ") replaced, or appended. */
+    static String spliceSection(String document, String heading, String section) {
+        int start = document.indexOf(heading);
         if (start < 0) {
             return document.endsWith("\n") ? document + "\n" + section : document + "\n\n" + section;
         }

@@ -29,7 +29,7 @@ class ScaleRunSmokeTest {
         assertThat(after40.threads()).as("pump + bounded delivery pool").isLessThanOrEqualTo(3);
         String section = ScaleRun.render(rows, List.of(5, 40), "test");
         assertThat(section).startsWith("## Scale").contains("| memory | after: one shared subscription | " + after5.threads());
-        assertThat(BenchmarkReport.spliceSection("# x\n\n## Scale\nold\n\n## Next\nkept\n", section))
+        assertThat(BenchmarkReport.spliceSection("# x\n\n## Scale\nold\n\n## Next\nkept\n", "## Scale\n", section))
                 .contains("## Next\nkept").doesNotContain("old");
     }
 

@@ -3,6 +3,7 @@ package io.microregistry.etcd;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryProvider;
+import io.microregistry.backend.StoreRegistry;
 
 /**
  * The {@code etcd} provider: {@code MICRO_REGISTRY=etcd}. Reads the endpoints from
@@ -12,7 +13,8 @@ import io.microregistry.RegistryProvider;
  * {@code MICRO_REGISTRY_TLS_CA} / {@code _CERT} / {@code _KEY}, and the per-call deadline
  * from {@code MICRO_REGISTRY_TIMEOUT}.
  *
- * <p>The registry it opens writes go-micro's etcd layout (see the package documentation),
+ * <p>The registry it opens is the shared {@link StoreRegistry} core over an {@code EtcdStore}:
+ * it writes go-micro's etcd layout (see the package documentation),
  * keeps its nodes on etcd leases of the registration TTL and re-registers them after a lease
  * is lost; every etcd call has the deadline {@link RegistryConfig#timeout()}, and trouble is
  * a {@link io.microregistry.RegistryException} with jetcd's exception attached.
@@ -31,6 +33,6 @@ public final class EtcdRegistryProvider implements RegistryProvider {
 
     @Override
     public Registry open(RegistryConfig config) {
-        return EtcdRegistry.open(config);
+        return new StoreRegistry(EtcdStore.open(config));
     }
 }

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One registry watcher over an etcd prefix, with no gaps and no spurious events.
@@ -83,21 +82,13 @@ final class EtcdWatch {
     private volatile WatchStatus status = WatchStatus.current();
 
     EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
-              WatchOptions options, Consumer<EtcdWatch> onStop) {
+              WatchOptions options) {
         this.calls = calls;
         this.decoder = decoder;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.prefix = options.service().map(EtcdKeys::watchPrefix).orElse(EtcdKeys.ROOT);
-        this.queue = new EventQueue(options, () -> {
-            stop();
-            onStop.accept(this);
-        });
-    }
-
-    /** What the user reads from. */
-    EventQueue queue() {
-        return queue;
+        this.queue = new EventQueue(options, this::stop);
     }
 
     /** The user's watcher: the queue, plus this watch's {@link WatchStatus}. */
@@ -172,7 +163,7 @@ final class EtcdWatch {
         open(myEpoch, from, 0);
     }
 
-    /** Stops watching; the queue is stopped by its owner. Idempotent. */
+    /** Stops watching; run when the queue stops (by the user or the registry closing). Idempotent. */
     void stop() {
         Watch.Watcher watcher;
         synchronized (lock) {

@@ -4,19 +4,28 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import io.microregistry.RegistryException;
+import io.microregistry.Service;
 import io.microregistry.backend.Backoff;
+import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.ServiceJson;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Keeps this client's keys of one TTL alive on one etcd lease, and brings them back when the
- * lease is lost.
+ * lease is lost: the {@link LivenessGroup} of one TTL class of an {@link EtcdStore} (records
+ * at {@link EtcdKeys#node}, as go-micro JSON), and the lease of the gRPC endpoints that
+ * {@link EtcdGrpcEndpoints} publishes (keys of its own).
  *
  * <p>jetcd's keep-alive gives up for good after an outage longer than the TTL or an etcd
  * restart: its observer gets {@code onError} or {@code onCompleted} (or a response with TTL
@@ -29,13 +38,17 @@ import java.util.concurrent.TimeUnit;
  * because jetcd completes calls on the same event-loop threads that deliver the callbacks,
  * and a callback waiting for a lock held by a blocked caller would stall both.
  */
-final class LeaseKeeper {
+final class LeaseKeeper implements LivenessGroup {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
     private final EtcdCalls calls;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff;
     private final long ttlSeconds;
+    /** Told once, when this keeper stops. */
+    private final Consumer<LeaseKeeper> onStop;
+    /** Told of each lease loss and of each record written back after one. */
+    private final RegistryObserver observer;
 
     // Guarded by this.
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
@@ -47,14 +60,18 @@ final class LeaseKeeper {
     private boolean stopped;
 
     LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds) {
+        this(calls, scheduler, backoff, ttlSeconds, keeper -> { }, RegistryObserver.none());
+    }
+
+    /** @param onStop told once when the keeper stops (closed or abandoned), under its lock: must not block */
+    LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds,
+                Consumer<LeaseKeeper> onStop, RegistryObserver observer) {
         this.calls = calls;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.ttlSeconds = ttlSeconds;
-    }
-
-    long ttlSeconds() {
-        return ttlSeconds;
+        this.onStop = onStop;
+        this.observer = observer;
     }
 
     /** The lease currently in use (0 if none yet). For fault-injection tests. */
@@ -109,9 +126,60 @@ final class LeaseKeeper {
         keys.putAll(entries);
     }
 
-    /** The value kept for {@code key}, or null. */
-    synchronized byte[] valueOf(String key) {
-        return keys.get(key);
+    /**
+     * Writes these one-node records at {@link EtcdKeys#node}, as go-micro JSON, in one
+     * transaction on this keeper's lease (see {@link #putAll}).
+     */
+    @Override
+    public void put(List<Service> records) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Service record : records) {
+            entries.put(EtcdKeys.node(record.name(), nodeId(record)), ServiceJson.encode(record));
+        }
+        putAll(entries, "register " + records.get(0).name() + " (" + records.size() + " node"
+                + (records.size() == 1 ? "" : "s") + ")");
+    }
+
+    /** {@link #delete Deletes} the node's key, then stops keeping it. */
+    @Override
+    public void remove(String serviceName, String nodeId) {
+        delete(EtcdKeys.node(serviceName, nodeId), "deregister " + serviceName + " node " + nodeId);
+    }
+
+    /** Stops keeping the node's key alive, without touching etcd. */
+    @Override
+    public synchronized Optional<Service> forget(String serviceName, String nodeId) {
+        return Optional.ofNullable(keys.remove(EtcdKeys.node(serviceName, nodeId))).map(ServiceJson::decode);
+    }
+
+    /** Keeps the record's key again without writing it: undoes a {@link #forget} whose follow-up failed. */
+    @Override
+    public synchronized void remember(Service record) {
+        if (!stopped) {
+            keys.put(EtcdKeys.node(record.name(), nodeId(record)), ServiceJson.encode(record));
+        }
+    }
+
+    /** {@link #stop Stops}, revoking the lease with {@code release}. */
+    @Override
+    public void close(boolean release) {
+        stop(release);
+    }
+
+    /** Tells the observer which records the recovery wrote back; keys that are not records (gRPC endpoints) are skipped. */
+    private void reportWrittenBack() {
+        for (byte[] value : keys.values()) {
+            try {
+                Service record = ServiceJson.decode(value);
+                observer.writtenBack(record.name(), nodeId(record));
+            } catch (RuntimeException notARecord) {
+                // An endpoint of the gRPC naming layout kept on the same kind of lease: not a registration.
+            }
+        }
+    }
+
+    private static String nodeId(Service record) {
+        return record.nodes().get(0).id();
     }
 
     /**
@@ -136,19 +204,8 @@ final class LeaseKeeper {
         keys.remove(key);
     }
 
-    /** Stops keeping {@code key} alive, without touching etcd. Returns the value it had, or null. */
-    synchronized byte[] forget(String key) {
-        return keys.remove(key);
-    }
-
-    /** Keeps {@code key} again without writing it: undoes a {@link #forget} whose follow-up failed. */
-    synchronized void remember(String key, byte[] value) {
-        if (!stopped) {
-            keys.put(key, value);
-        }
-    }
-
-    synchronized boolean isEmpty() {
+    @Override
+    public synchronized boolean isEmpty() {
         return keys.isEmpty();
     }
 
@@ -163,6 +220,7 @@ final class LeaseKeeper {
         }
         stopped = true;
         generation++;
+        onStop.accept(this);
         closeKeepAlive();
         if (revoke && leaseId != 0) {
             try {
@@ -232,6 +290,7 @@ final class LeaseKeeper {
         LOG.warn("etcd lease {} (TTL {}s, {} keys) lost: {}; re-registering", Long.toHexString(leaseId), ttlSeconds,
                 keys.size(), why);
         lost = true;
+        observer.livenessLost("lease", keys.size());
         closeKeepAlive();
         long chain = ++generation;
         handOver(() -> recover(chain, 0));
@@ -245,6 +304,7 @@ final class LeaseKeeper {
             establish("re-register " + keys.size() + " keys after lease loss");
             LOG.info("re-registered {} keys on etcd lease {} (TTL {}s) after {} attempt(s)", keys.size(),
                     Long.toHexString(leaseId), ttlSeconds, attempt + 1);
+            reportWrittenBack();
         } catch (RuntimeException e) {
             // Not only RegistryException: anything thrown here would otherwise end in the
             // scheduler's future, unseen, and the keys would never come back.

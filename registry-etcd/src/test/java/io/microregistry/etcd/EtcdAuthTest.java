@@ -54,8 +54,8 @@ class EtcdAuthTest {
     @Test
     void rightPasswordWorksForEveryOperation() throws InterruptedException {
         Service service = Service.builder("auth.ok").version("1").node(new Node("n1", "10.0.0.1:1", Map.of())).build();
-        try (Registry registry = EtcdRegistry.open(config().withCredentials("root", PASSWORD));
-             Registry observer = EtcdRegistry.open(config().withCredentials("root", PASSWORD))) {
+        try (Registry registry = EtcdFixture.open(config().withCredentials("root", PASSWORD));
+             Registry observer = EtcdFixture.open(config().withCredentials("root", PASSWORD))) {
             Watcher watcher = observer.watch(WatchOptions.service("auth.ok"));
             registry.register(service);
 
@@ -81,7 +81,7 @@ class EtcdAuthTest {
 
     @Test
     void wrongPasswordFailsFastWithAClearError() {
-        try (Registry registry = EtcdRegistry.open(config().withCredentials("root", "wrong"))) {
+        try (Registry registry = EtcdFixture.open(config().withCredentials("root", "wrong"))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> registry.getService("auth.any"))
                     .isInstanceOf(RegistryAuthenticationException.class)
@@ -99,7 +99,7 @@ class EtcdAuthTest {
 
     @Test
     void missingCredentialsFailFastWithAClearError() {
-        try (Registry registry = EtcdRegistry.open(config())) {
+        try (Registry registry = EtcdFixture.open(config())) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> registry.getService("auth.any"))
                     .isInstanceOf(RegistryAuthenticationException.class)

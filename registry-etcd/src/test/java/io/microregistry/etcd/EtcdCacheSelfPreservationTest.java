@@ -4,6 +4,7 @@ import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.Service;
 import io.microregistry.cache.CacheOptions;
 import io.microregistry.cache.CacheStatus;
@@ -58,8 +59,8 @@ class EtcdCacheSelfPreservationTest {
         }
     }
 
-    private EtcdRegistry client() {
-        EtcdRegistry registry = EtcdRegistry.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(10)));
+    private StoreRegistry client() {
+        StoreRegistry registry = EtcdFixture.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(10)));
         clients.add(registry);
         return registry;
     }
@@ -80,9 +81,9 @@ class EtcdCacheSelfPreservationTest {
     @Test
     void dataLostOnTheServerIsHeldWhileItComesBackAndADeathStillVanishes() {
         String name = "preserved-" + UUID.randomUUID().toString().substring(0, 8);
-        List<EtcdRegistry> registrants = new ArrayList<>();
+        List<StoreRegistry> registrants = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            EtcdRegistry registrant = client();
+            StoreRegistry registrant = client();
             registrant.register(service(name, "n" + i), RegisterOptions.ttl(TTL));
             registrants.add(registrant);
         }

@@ -65,8 +65,8 @@ class EtcdClusterTest {
     @Test
     void losingTheMemberTheClientTalksToLosesNothing() throws InterruptedException {
         RegistryConfig config = RegistryConfig.of(members.stream().map(EtcdServer::address).toArray(String[]::new));
-        try (Registry registry = EtcdRegistry.open(config);
-             Registry observer = EtcdRegistry.open(config)) {
+        try (Registry registry = EtcdFixture.open(config);
+             Registry observer = EtcdFixture.open(config)) {
             registry.register(service("n1"), RegisterOptions.ttl(TTL));
             Watcher watcher = registry.watch(WatchOptions.service(NAME));
 
@@ -86,8 +86,8 @@ class EtcdClusterTest {
         EtcdServer lonely = members.get(0);
         EtcdServer other = members.get(1);
         String name = "cluster.compacted";
-        try (Registry watching = EtcdRegistry.open(RegistryConfig.of(lonely.address()));
-             Registry writer = EtcdRegistry.open(RegistryConfig.of(other.address(), members.get(2).address()))) {
+        try (Registry watching = EtcdFixture.open(RegistryConfig.of(lonely.address()));
+             Registry writer = EtcdFixture.open(RegistryConfig.of(other.address(), members.get(2).address()))) {
             Watcher watcher = watching.watch(WatchOptions.service(name));
             Duration ttl = Duration.ofSeconds(60);
             writer.register(Service.builder(name).version("1").node(new Node("n1", "10.0.0.1:1", Map.of())).build(),

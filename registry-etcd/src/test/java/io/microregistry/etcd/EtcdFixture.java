@@ -2,6 +2,7 @@ package io.microregistry.etcd;
 
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
@@ -49,9 +50,14 @@ final class EtcdFixture implements RegistryFixture {
         return server;
     }
 
+    /** A client as the etcd provider opens it: the core over an {@link EtcdStore}. */
+    static StoreRegistry open(RegistryConfig config) {
+        return new StoreRegistry(EtcdStore.open(config));
+    }
+
     @Override
     public Registry newClient() {
-        return EtcdRegistry.open(RegistryConfig.of(address));
+        return open(RegistryConfig.of(address));
     }
 
     @Override
@@ -66,13 +72,13 @@ final class EtcdFixture implements RegistryFixture {
 
     @Override
     public void abandon(Registry client) {
-        ((EtcdRegistry) client).abandon();
+        ((StoreRegistry) client).abandon();
     }
 
     /** Revokes the client's leases from outside, as an operator's etcdctl would; the client stays open. */
     @Override
     public void loseSession(Registry client) {
-        List<Long> leases = ((EtcdRegistry) client).leaseIds();
+        List<Long> leases = ((EtcdStore) ((StoreRegistry) client).store()).leaseIds();
         if (leases.isEmpty()) {
             throw new IllegalStateException("the client holds no lease to lose");
         }

@@ -68,7 +68,7 @@ class EtcdHostileClientTest {
     }
 
     private static Registry as(String user, String password) {
-        return EtcdRegistry.open(RegistryConfig.of(server.address()).withTimeout(TIMEOUT)
+        return EtcdFixture.open(RegistryConfig.of(server.address()).withTimeout(TIMEOUT)
                 .withCredentials(user, password));
     }
 

@@ -61,7 +61,7 @@ class EtcdInteropTest {
 
     @Test
     void aRecordWrittenByGoIsFoundAndWatched() throws InterruptedException {
-        try (Registry registry = EtcdRegistry.open(io.microregistry.RegistryConfig.of(server.address()))) {
+        try (Registry registry = EtcdFixture.open(io.microregistry.RegistryConfig.of(server.address()))) {
             Watcher watcher = registry.watch(WatchOptions.service(goService.name()));
 
             new Etcdctl(server.address()).run("put", goKey(), goValue);
@@ -101,7 +101,7 @@ class EtcdInteropTest {
 
     @Test
     void aServiceRegisteredFromJavaReadsBackInGoMicrosShapeUnderGoMicrosKey() throws IOException {
-        try (Registry registry = EtcdRegistry.open(io.microregistry.RegistryConfig.of(server.address()))) {
+        try (Registry registry = EtcdFixture.open(io.microregistry.RegistryConfig.of(server.address()))) {
             registry.register(goService, RegisterOptions.ttl(Duration.ofSeconds(30)));
 
             String stored = new Etcdctl(server.address()).run("get", goKey(), "--print-value-only").trim();

@@ -47,7 +47,7 @@ class EtcdLargeRegistryTest {
     }
 
     private static Registry client() {
-        return EtcdRegistry.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(5)));
+        return EtcdFixture.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(5)));
     }
 
     @Test

@@ -63,7 +63,7 @@ class EtcdRecoveryTest {
 
     private Registry client() {
         // A short deadline, so the test's own reads during an outage fail fast instead of waiting.
-        Registry registry = EtcdRegistry.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(2)));
+        Registry registry = EtcdFixture.open(RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(2)));
         clients.add(registry);
         return registry;
     }

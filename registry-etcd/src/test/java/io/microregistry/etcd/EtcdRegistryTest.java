@@ -4,6 +4,7 @@ import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
@@ -191,7 +192,7 @@ class EtcdRegistryTest {
 
     @Test
     void abandonThenCloseLeavesNodesToExpireWithTheirTtl() {
-        EtcdRegistry registry = (EtcdRegistry) fixture.newClient();
+        StoreRegistry registry = (StoreRegistry) fixture.newClient();
         Registry observer = client();
         String name = unique("abandon");
         registry.register(service(name, "n1", "10.0.0.1:1"), RegisterOptions.ttl(Duration.ofSeconds(3)));
@@ -227,7 +228,7 @@ class EtcdRegistryTest {
     @Test
     void callsAgainstNoServerFailWithinTheTimeout() {
         int port = EtcdServer.freePort();
-        Registry registry = EtcdRegistry.open(RegistryConfig.of("127.0.0.1:" + port)
+        Registry registry = EtcdFixture.open(RegistryConfig.of("127.0.0.1:" + port)
                 .withTimeout(Duration.ofMillis(800)));
         clients.add(registry);
         long start = System.nanoTime();
@@ -242,11 +243,11 @@ class EtcdRegistryTest {
 
     @Test
     void badAddressesAreRejectedNamingTheSetting() {
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of("ftp://x:1")))
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of("ftp://x:1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address");
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of("nohost")))
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of("nohost")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address");
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of("127.0.0.1:1").withCredentials("root", null)))
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of("127.0.0.1:1").withCredentials("root", null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password");
     }
 

@@ -52,7 +52,7 @@ class EtcdTlsTest {
                 "MICRO_REGISTRY_TLS_KEY", certs.clientKey().toString()), new Properties());
         Service service = Service.builder("tls.ok").version("1").node(new Node("n1", "10.0.0.1:1", Map.of())).build();
         try (Registry registry = Registries.open("etcd", config);
-             Registry plainAddress = EtcdRegistry.open(config.withAddresses(java.util.List.of(server.address())))) {
+             Registry plainAddress = EtcdFixture.open(config.withAddresses(java.util.List.of(server.address())))) {
             Watcher watcher = plainAddress.watch(WatchOptions.service("tls.ok"));
             registry.register(service);
 
@@ -66,7 +66,7 @@ class EtcdTlsTest {
     void withoutAClientCertificateEtcdRefusesTheConnection() {
         RegistryConfig config = RegistryConfig.of("https://" + server.address())
                 .withTls(certs.ca(), null, null).withTimeout(Duration.ofSeconds(2));
-        try (Registry registry = EtcdRegistry.open(config)) {
+        try (Registry registry = EtcdFixture.open(config)) {
             assertThatThrownBy(() -> registry.getService("tls.any"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining(server.address());
@@ -75,7 +75,7 @@ class EtcdTlsTest {
 
     @Test
     void plainTextAgainstATlsServerFailsWithinTheTimeout() {
-        try (Registry registry = EtcdRegistry.open(RegistryConfig.of(server.address())
+        try (Registry registry = EtcdFixture.open(RegistryConfig.of(server.address())
                 .withTimeout(Duration.ofSeconds(2)))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> registry.getService("tls.any")).isInstanceOf(RegistryException.class);
@@ -86,12 +86,12 @@ class EtcdTlsTest {
     @Test
     void unreadableTlsFilesAreRejectedNamingTheSetting() {
         Path missing = certDir.resolve("missing.pem");
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of(server.address()).withTls(missing, null, null)))
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of(server.address()).withTls(missing, null, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsCa");
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of(server.address())
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of(server.address())
                 .withTls(certs.ca(), certs.clientCert(), missing)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsKey");
-        assertThatThrownBy(() -> EtcdRegistry.open(RegistryConfig.of(server.address())
+        assertThatThrownBy(() -> EtcdFixture.open(RegistryConfig.of(server.address())
                 .withTls(certs.clientKey(), null, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsCa");
     }
@@ -101,7 +101,7 @@ class EtcdTlsTest {
     private static final Duration FAST = Duration.ofSeconds(8);
 
     private static void failsFastNamingTls(RegistryConfig config, String... words) {
-        try (Registry registry = EtcdRegistry.open(config.withTimeout(LONG_DEADLINE))) {
+        try (Registry registry = EtcdFixture.open(config.withTimeout(LONG_DEADLINE))) {
             long start = System.nanoTime();
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> registry.getService("tls.any"));
             Duration took = Duration.ofNanos(System.nanoTime() - start);

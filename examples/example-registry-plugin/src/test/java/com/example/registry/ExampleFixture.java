@@ -1,6 +1,7 @@
 package com.example.registry;
 
 import io.microregistry.Registry;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
@@ -26,7 +27,7 @@ final class ExampleFixture implements RegistryFixture {
     public Set<Capability> capabilities() {
         // No KILL_PROCESS (the server lives in this JVM, so no child process can reach it) and no
         // SERVER_RESTART (nothing to restart): those contracts are reported skipped, with the reason.
-        return EnumSet.of(Capability.ABANDON_CLIENT, Capability.PROVIDER_DISCOVERY);
+        return EnumSet.of(Capability.ABANDON_CLIENT, Capability.SESSION_LOSS, Capability.PROVIDER_DISCOVERY);
     }
 
     @Override
@@ -41,8 +42,14 @@ final class ExampleFixture implements RegistryFixture {
 
     @Override
     public void abandon(Registry client) {
-        // The hook is package-private on the client; the fixture lives in the same package.
-        ((ExampleRegistry) client).abandon();
+        // Every plugin's client is the core's StoreRegistry, which can drop a client as a crash would.
+        ((StoreRegistry) client).abandon();
+    }
+
+    @Override
+    public void loseSession(Registry client) {
+        // The hook is package-private on the store; the fixture lives in the same package.
+        ((ExampleStore) ((StoreRegistry) client).store()).loseLeases();
     }
 
     @Override
