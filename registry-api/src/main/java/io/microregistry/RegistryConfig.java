@@ -31,7 +31,7 @@ public final class RegistryConfig {
 
     /** The {@code MICRO_REGISTRY_*} suffixes that are fields, not backend {@link #settings()}. */
     private static final Set<String> FIELDS = Set.of("ADDRESS", "USERNAME", "PASSWORD", "TOKEN", "TLS_CA", "TLS_CERT",
-            "TLS_KEY", "TIMEOUT");
+            "TLS_KEY", "TIMEOUT", "NAMESPACE");
 
     private final List<String> addresses;
     private final String username;
@@ -42,6 +42,7 @@ public final class RegistryConfig {
     private final Path tlsKey;
     private final Duration timeout;
     private final Map<String, String> settings;
+    private final String namespace;
 
     /**
      * @param addresses endpoints, {@code host:port} or {@code scheme://host:port}; null for none
@@ -55,11 +56,12 @@ public final class RegistryConfig {
      */
     public RegistryConfig(List<String> addresses, String username, String password, String token,
                           Path tlsCa, Path tlsCert, Path tlsKey, Duration timeout) {
-        this(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, Map.of());
+        this(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, Map.of(), null);
     }
 
     private RegistryConfig(List<String> addresses, String username, String password, String token,
-                           Path tlsCa, Path tlsCert, Path tlsKey, Duration timeout, Map<String, String> settings) {
+                           Path tlsCa, Path tlsCert, Path tlsKey, Duration timeout, Map<String, String> settings,
+                           String namespace) {
         this.addresses = addresses == null ? List.of() : addresses.stream()
                 .map(String::trim).filter(a -> !a.isEmpty()).toList();
         this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
@@ -78,6 +80,17 @@ public final class RegistryConfig {
         TreeMap<String, String> copy = new TreeMap<>();
         settings.forEach((key, value) -> copy.put(checkKey(key), Objects.requireNonNull(value, "setting " + key)));
         this.settings = java.util.Collections.unmodifiableMap(copy);
+        this.namespace = namespace == null ? null : checkNamespace(namespace);
+    }
+
+    /** A path of plain segments: what etcd keys and ZooKeeper paths can both hold unchanged. */
+    private static String checkNamespace(String namespace) {
+        if (!namespace.matches("(/[A-Za-z0-9_.-]+)+") || namespace.matches(".*/\\.{1,2}(/.*)?")) {
+            throw new IllegalArgumentException("namespace must be a path of one or more /segments of letters, digits,"
+                    + " '.', '_' or '-' (not '.' or '..'), without a trailing '/', like /micro/registry; was '"
+                    + namespace + "'");
+        }
+        return namespace;
     }
 
     private static String checkKey(String key) {
@@ -144,7 +157,8 @@ public final class RegistryConfig {
     public RegistryConfig withSetting(String key, String value) {
         Map<String, String> next = new LinkedHashMap<>(settings);
         next.put(key, value);
-        return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, next);
+        return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, next,
+                namespace);
     }
 
     /** A builder starting from the defaults. */
@@ -168,23 +182,43 @@ public final class RegistryConfig {
     }
 
     public RegistryConfig withAddresses(List<String> newAddresses) {
-        return new RegistryConfig(newAddresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings);
+        return new RegistryConfig(newAddresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings,
+                namespace);
     }
 
     public RegistryConfig withCredentials(String newUsername, String newPassword) {
-        return new RegistryConfig(addresses, newUsername, newPassword, token, tlsCa, tlsCert, tlsKey, timeout, settings);
+        return new RegistryConfig(addresses, newUsername, newPassword, token, tlsCa, tlsCert, tlsKey, timeout, settings,
+                namespace);
     }
 
     public RegistryConfig withToken(String newToken) {
-        return new RegistryConfig(addresses, username, password, newToken, tlsCa, tlsCert, tlsKey, timeout, settings);
+        return new RegistryConfig(addresses, username, password, newToken, tlsCa, tlsCert, tlsKey, timeout, settings,
+                namespace);
     }
 
     public RegistryConfig withTls(Path ca, Path cert, Path key) {
-        return new RegistryConfig(addresses, username, password, token, ca, cert, key, timeout, settings);
+        return new RegistryConfig(addresses, username, password, token, ca, cert, key, timeout, settings, namespace);
     }
 
     public RegistryConfig withTimeout(Duration newTimeout) {
-        return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, newTimeout, settings);
+        return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, newTimeout, settings,
+                namespace);
+    }
+
+    /**
+     * The key root this client's registrations live under, if set (from {@code MICRO_REGISTRY_NAMESPACE});
+     * empty means the backend's go-micro default ({@code /micro/registry} on etcd and ZooKeeper). Two
+     * clients with different namespaces on one server do not see each other. A backend whose layout
+     * has no key root (Consul's catalog) refuses a namespace when opened.
+     */
+    public Optional<String> namespace() {
+        return Optional.ofNullable(namespace);
+    }
+
+    /** A copy with this key root; null for the backend's default. */
+    public RegistryConfig withNamespace(String newNamespace) {
+        return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings,
+                newNamespace);
     }
 
     /** Whether TLS is configured. */
@@ -212,7 +246,8 @@ public final class RegistryConfig {
                 path(read.apply("TLS_CERT")),
                 path(read.apply("TLS_KEY")),
                 duration(read.apply("TIMEOUT")),
-                settings);
+                settings,
+                read.apply("NAMESPACE"));
     }
 
     /** {@code MICRO_REGISTRY_CONSUL_DATACENTER} (or its property) to {@code consul.datacenter}; fields skipped. */
@@ -250,12 +285,13 @@ public final class RegistryConfig {
                 && Objects.equals(username, other.username) && Objects.equals(password, other.password)
                 && Objects.equals(token, other.token) && Objects.equals(tlsCa, other.tlsCa)
                 && Objects.equals(tlsCert, other.tlsCert) && Objects.equals(tlsKey, other.tlsKey)
-                && timeout.equals(other.timeout) && settings.equals(other.settings);
+                && timeout.equals(other.timeout) && settings.equals(other.settings)
+                && Objects.equals(namespace, other.namespace);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings);
+        return Objects.hash(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings, namespace);
     }
 
     @Override
@@ -263,7 +299,7 @@ public final class RegistryConfig {
         return "RegistryConfig[addresses=" + addresses + ", username=" + username
                 + ", password=" + (password == null ? null : "****") + ", token=" + (token == null ? null : "****")
                 + ", tlsCa=" + tlsCa + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", timeout=" + timeout
-                + ", settings=" + settings + "]";
+                + ", settings=" + settings + ", namespace=" + namespace + "]";
     }
 
     /** Builds a {@link RegistryConfig}; not thread-safe. {@link #build()} checks the rules. */
@@ -277,6 +313,7 @@ public final class RegistryConfig {
         private Path tlsKey;
         private Duration timeout;
         private final Map<String, String> settings;
+        private String namespace;
 
         private Builder(RegistryConfig from) {
             addresses = from.addresses;
@@ -288,6 +325,7 @@ public final class RegistryConfig {
             tlsKey = from.tlsKey;
             timeout = from.timeout;
             settings = new LinkedHashMap<>(from.settings);
+            namespace = from.namespace;
         }
 
         public Builder addresses(List<String> value) {
@@ -328,8 +366,15 @@ public final class RegistryConfig {
             return this;
         }
 
+        /** The key root, like {@code /team-a/registry}; null for the default. See {@link RegistryConfig#namespace()}. */
+        public Builder namespace(String value) {
+            namespace = value;
+            return this;
+        }
+
         public RegistryConfig build() {
-            return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings);
+            return new RegistryConfig(addresses, username, password, token, tlsCa, tlsCert, tlsKey, timeout, settings,
+                    namespace);
         }
     }
 

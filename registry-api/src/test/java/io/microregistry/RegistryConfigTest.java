@@ -71,4 +71,21 @@ class RegistryConfigTest {
         assertThat(WatchOptions.builder().service("greeter").build()).isEqualTo(WatchOptions.service("greeter"));
         assertThat(WatchOptions.builder().build()).isEqualTo(WatchOptions.all());
     }
+
+    @Test
+    void theNamespaceComesFromTheEnvironmentSurvivesCopiesAndMustBeAPlainPath() {
+        RegistryConfig config = RegistryConfig.fromEnvironment(Map.of("MICRO_REGISTRY_NAMESPACE", "/team-a/registry",
+                "MICRO_REGISTRY_ADDRESS", "a:1"), new Properties());
+        assertThat(config.namespace()).contains("/team-a/registry");
+        assertThat(config.settings()).as("a field, not a backend setting").isEmpty();
+        assertThat(config.withTimeout(Duration.ofSeconds(1)).withSetting("etcd.x", "y").toBuilder().build().namespace())
+                .contains("/team-a/registry");
+        assertThat(RegistryConfig.defaults().namespace()).isEmpty();
+        assertThat(RegistryConfig.builder().namespace("/a").build()).isNotEqualTo(RegistryConfig.defaults());
+
+        for (String bad : List.of("", "a", "/", "/a/", "//a", "/a/../b", "/..", "/a b", "/a\u0000", "/ä")) {
+            assertThatThrownBy(() -> RegistryConfig.builder().namespace(bad).build())
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
+        }
+    }
 }

@@ -149,6 +149,9 @@ public final class StoreRegistry implements Registry {
                     }
                 });
                 closeIfEmpty(group);
+                // A node that could not move back leaves its old group, which may now be empty.
+                before.values().stream().map(Kept::group).filter(g -> g != group).distinct()
+                        .forEach(this::closeIfEmpty);
                 throw failure;
             }
             for (Service record : records) {
@@ -184,6 +187,10 @@ public final class StoreRegistry implements Registry {
             } catch (RuntimeException undoFailure) {
                 failure.addSuppressed(undoFailure);
                 stay.add(nodeId(record));
+                if (previous != null && previous.group() != group) {
+                    // Forgotten above for the move back that failed: the new group keeps it after all.
+                    group.remember(record);
+                }
                 if (owners.put(key(record), new Kept(group, record)) == null) {
                     observer.registrationKept(record.name(), nodeId(record));
                 }

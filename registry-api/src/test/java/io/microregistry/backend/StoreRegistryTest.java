@@ -89,6 +89,26 @@ class StoreRegistryTest {
     }
 
     @Test
+    void aMovedNodeThatCannotBeMovedBackStaysKeptByItsNewGroup() {
+        registry.register(service("1.0", "a"), RegisterOptions.defaults());
+        store.failPutOf = "b";
+        store.failLaterPutsOf = "a";
+
+        assertThatThrownBy(() -> registry.register(service("2.0", "a", "b"),
+                RegisterOptions.builder().ttl(Duration.ofSeconds(5)).build()))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("could not be taken back and stay registered: a");
+
+        assertThat(store.data.get("svc/a").version()).isEqualTo("2.0");
+        assertThat(store.keptBy(Duration.ofSeconds(5))).as("kept alive by the group that wrote it")
+                .containsExactly("svc/a");
+        assertThat(store.openGroups()).containsExactly(Duration.ofSeconds(5));
+        registry.deregister(service("2.0", "a"));
+        assertThat(store.data).isEmpty();
+        assertThat(store.openGroups()).isEmpty();
+    }
+
+    @Test
     void deregisterRemovesWhatItCanAndNamesTheRest() {
         registry.register(service("1.0", "a", "b", "c"), RegisterOptions.defaults());
         store.failRemoveOf = "b";
@@ -215,6 +235,9 @@ class StoreRegistryTest {
         final Map<Duration, Group> groups = new LinkedHashMap<>();
         final List<String> calls = new ArrayList<>();
         String failPutOf;
+        /** Puts of this node fail once it has been put once. */
+        String failLaterPutsOf;
+        final Set<String> putOnce = new HashSet<>();
         String failRemoveOf;
 
         Set<String> keptBy(Duration ttlClass) {
@@ -294,7 +317,7 @@ class StoreRegistryTest {
                 calls.add("put");
                 for (Service record : records) {
                     String id = record.nodes().get(0).id();
-                    if (id.equals(failPutOf)) {
+                    if (id.equals(failPutOf) || (id.equals(failLaterPutsOf) && !putOnce.add(id))) {
                         throw new RegistryUnavailableException("scripted store refused " + id, null);
                     }
                 }

@@ -3,6 +3,7 @@ package io.microregistry.consul;
 import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.KeyLocks;
+import io.microregistry.metrics.RegistryObserver;
 import org.kiwiproject.consul.AgentClient;
 import org.kiwiproject.consul.NotRegisteredException;
 import org.kiwiproject.consul.model.agent.Registration;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. Every write for one service id (register, pass, re-register, deregister) is
  * serialised on that id, so a keep-alive never writes an older registration over a newer one
  * (ids share {@link KeyLocks} stripes, so memory stays bounded however many ids come and go).
- * After {@link #shutdown()} nothing is kept alive any more: a registration that lands after it
- * is the caller's to take back (see {@code ConsulRegistry.register}).
+ * After {@link #shutdown()} nothing is kept alive any more. One keeper serves every
+ * {@link TtlCheckGroup} of a client: each group is the view of the ids it keeps, of one TTL.
  */
 final class CheckKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(CheckKeeper.class);
@@ -39,7 +40,11 @@ final class CheckKeeper {
     private final Backoff backoff;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    /** Registrations {@link #forget forgotten} for a move between TTL groups, until kept again or dropped. */
+    private final Map<String, Kept> forgotten = new ConcurrentHashMap<>();
     private final KeyLocks locks = new KeyLocks();
+    /** Told of each lost check and each registration written back; the client's, once known. */
+    private volatile RegistryObserver observer = RegistryObserver.none();
 
     CheckKeeper(AgentClient agent, String agentName, Backoff backoff) {
         this.agent = agent;
@@ -88,6 +93,7 @@ final class CheckKeeper {
         String id = registration.getId();
         synchronized (lock(id)) {
             agent.register(registration);
+            forgotten.remove(id);
             Kept entry = new Kept(registration, holder, ttl);
             Kept old = kept.put(id, entry);
             if (old != null) {
@@ -105,57 +111,85 @@ final class CheckKeeper {
     }
 
     /**
-     * Stops keeping {@code id} alive and runs {@code removal} (the agent call that removes it)
-     * under the id's lock, so no keep-alive can bring it back afterwards.
+     * Runs {@code removal} (the agent call that removes {@code id}) under the id's lock and, once
+     * it returned, stops keeping {@code id} alive, so no keep-alive can bring it back afterwards.
+     * If {@code removal} throws, {@code id} is still kept alive (a retry can remove it).
      */
     void deregister(String id, Runnable removal) {
+        synchronized (lock(id)) {
+            removal.run();
+            stop(id);
+        }
+    }
+
+    /**
+     * Which node of which service this keeper keeps alive under Consul service ID {@code id}, or
+     * has {@link #forget forgotten} without deregistering; null if neither.
+     */
+    IdHolder holderOf(String id) {
+        Kept entry = kept.get(id);
+        if (entry == null) {
+            entry = forgotten.get(id);
+        }
+        return entry == null ? null : entry.holder;
+    }
+
+    /**
+     * Stops keeping {@code id} alive without telling the agent, but remembers its registration so
+     * that {@link #remember} can keep it again; a later {@link #register}, {@link #deregister} or
+     * {@link #stop} of the id drops what was remembered. Waits at most for a keep-alive in flight.
+     */
+    void forget(String id) {
         synchronized (lock(id)) {
             Kept old = kept.remove(id);
             if (old != null) {
                 old.cancel();
+                forgotten.put(id, old);
             }
-            removal.run();
         }
-    }
-
-    /** Which node of which service this keeper keeps alive under Consul service ID {@code id}, or null. */
-    IdHolder holderOf(String id) {
-        Kept entry = kept.get(id);
-        return entry == null ? null : entry.holder;
-    }
-
-    /** What this keeper keeps alive under {@code id}, to restore it (see {@link #restore}), or null. */
-    Object snapshot(String id) {
-        return kept.get(id);
     }
 
     /**
-     * Puts back what {@link #snapshot} returned for {@code id}: registers it with the agent again
-     * and keeps it alive, or, for a null snapshot, stops keeping {@code id} and runs {@code removal}.
+     * Keeps {@code id} alive again as it was when {@link #forget forgotten}, without writing to the
+     * agent (its registration is still there): the next pass is due a third of its TTL from now.
+     * Returns false if nothing was forgotten under {@code id}.
      */
-    void restore(String id, Object snapshot, Runnable removal) {
-        if (snapshot instanceof Kept old) {
-            register(old.registration, old.holder, old.ttl);
-        } else {
-            deregister(id, removal);
+    boolean remember(String id) {
+        synchronized (lock(id)) {
+            Kept old = forgotten.remove(id);
+            if (old == null) {
+                return false;
+            }
+            Kept entry = new Kept(old.registration, old.holder, old.ttl);
+            kept.put(id, entry);
+            schedule(id, entry, passInterval(entry.ttl));
+            return true;
         }
     }
 
-    /** Ids this keeper keeps alive now. */
-    List<String> ids() {
-        return List.copyOf(kept.keySet());
+    /** Stops keeping {@code id} alive without telling the agent: its check goes critical within its TTL. */
+    void stop(String id) {
+        synchronized (lock(id)) {
+            forgotten.remove(id);
+            Kept old = kept.remove(id);
+            if (old != null) {
+                old.cancel();
+            }
+        }
     }
 
     /** Stops every keep-alive without telling the agent: the checks go critical within their TTL. */
     void abandonAll() {
-        for (String id : ids()) {
-            synchronized (lock(id)) {
-                Kept old = kept.remove(id);
-                if (old != null) {
-                    old.cancel();
-                }
-            }
-        }
+        List.copyOf(forgotten.keySet()).forEach(this::stop);
+        List.copyOf(kept.keySet()).forEach(this::stop);
+    }
+
+    /**
+     * Reports each check lost ({@link RegistryObserver#livenessLost}, primitive {@code "check"},
+     * one record) and each registration written back after it to {@code observer} from now on.
+     */
+    void reportTo(RegistryObserver observer) {
+        this.observer = observer;
     }
 
     /** The service ids kept alive right now. For fault-injection tests. */
@@ -200,6 +234,7 @@ final class CheckKeeper {
                     agent.register(entry.registration);
                     LOG.info("re-registered service '{}' node '{}' with Consul agent {} after {} attempt(s)",
                             entry.registration.getName(), id, agentName, entry.attempt);
+                    observer.writtenBack(entry.holder.name(), entry.holder.nodeId());
                 } else {
                     agent.pass(id);
                 }
@@ -214,6 +249,7 @@ final class CheckKeeper {
                                     + "again until it succeeds", entry.registration.getName(), id, agentName,
                             reason(e));
                     entry.lost = true;
+                    observer.livenessLost("check", 1);
                 } else {
                     LOG.debug("re-registration of '{}' still failing: {}", id, reason(e));
                 }

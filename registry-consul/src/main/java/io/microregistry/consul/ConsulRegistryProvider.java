@@ -3,9 +3,11 @@ package io.microregistry.consul;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryProvider;
+import io.microregistry.backend.StoreRegistry;
 
 /**
- * The {@code consul} provider: a registry on a Consul agent, go-micro compatible.
+ * The {@code consul} provider: a registry on a Consul agent, go-micro compatible: the core
+ * {@link StoreRegistry} over a {@link ConsulStore}, whose javadoc holds the Consul layout and liveness.
  *
  * <p>Configuration: addresses are agent HTTP addresses ({@code host:port},
  * {@code http://host:port} or {@code https://host:port}; default {@code 127.0.0.1:8500});
@@ -17,7 +19,8 @@ import io.microregistry.RegistryProvider;
  * or a refused token surfaces on the first call, as a
  * {@link io.microregistry.RegistryUnavailableException} or
  * {@link io.microregistry.RegistryAuthenticationException}. A malformed address or unreadable
- * TLS file is an {@link IllegalArgumentException} at once.
+ * TLS file is an {@link IllegalArgumentException} at once, and so is a
+ * {@link RegistryConfig#namespace() namespace}: Consul's catalog has no key root to put it in.
  */
 public final class ConsulRegistryProvider implements RegistryProvider {
 
@@ -34,6 +37,10 @@ public final class ConsulRegistryProvider implements RegistryProvider {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
-        return new ConsulRegistry(new ConsulConnector(config));
+        if (config.namespace().isPresent()) {
+            throw new IllegalArgumentException("namespace: Consul's catalog has no key root, so a namespace ('"
+                    + config.namespace().get() + "') cannot be honoured; use a Consul datacenter or a separate agent");
+        }
+        return new StoreRegistry(new ConsulStore(new ConsulConnector(config)));
     }
 }

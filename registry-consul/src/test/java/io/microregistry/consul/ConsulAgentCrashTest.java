@@ -105,7 +105,7 @@ class ConsulAgentCrashTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> ids(reader.getService("crash-svc")),
                     l -> l.containsAll(List.of("dead-1", "live-1")));
 
-            ((ConsulRegistry) dying).abandon();
+            ((io.microregistry.backend.StoreRegistry) dying).abandon();
             // Raft entries between the dead node's last passing state and its critical one: after the
             // restart they are replayed, and a read served from the half-replayed state shows it passing.
             long written = churn(TTL.minusSeconds(1));

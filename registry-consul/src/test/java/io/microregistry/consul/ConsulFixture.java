@@ -2,6 +2,7 @@ package io.microregistry.consul;
 
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
@@ -65,7 +66,7 @@ final class ConsulFixture implements RegistryFixture {
 
     @Override
     public void abandon(Registry client) {
-        ((ConsulRegistry) client).abandon();
+        ((StoreRegistry) client).abandon();
     }
 
     /**
@@ -77,7 +78,7 @@ final class ConsulFixture implements RegistryFixture {
     public void loseSession(Registry client) {
         // The consul CLI rather than an HTTP client in this JVM: no client threads linger to
         // confuse the TCK's thread-leak contract.
-        Set<String> ids = ((ConsulRegistry) client).keptIds();
+        Set<String> ids = ((ConsulStore) ((StoreRegistry) client).store()).keptIds();
         if (ids.isEmpty()) {
             throw new IllegalStateException("the client keeps no service alive");
         }

@@ -154,7 +154,7 @@ class ConsulRegistryTest {
         owner.register(service, RegisterOptions.ttl(Duration.ofSeconds(2)));
         try (Registry reader = client()) {
             assertThat(reader.getService("abandoned")).hasSize(1);
-            ((ConsulRegistry) owner).abandon();
+            ((io.microregistry.backend.StoreRegistry) owner).abandon();
             owner.close();
             // close after abandon must not remove it early: Consul still has the agent service.
             assertThat(reader.listServices()).extracting(Service::name).contains("abandoned");
@@ -255,6 +255,13 @@ class ConsulRegistryTest {
     void badAddressIsIllegalArgument() {
         assertThatThrownBy(() -> new ConsulRegistryProvider().open(RegistryConfig.of("ftp://x:1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address");
+    }
+
+    @Test
+    void aNamespaceIsRefusedAtOpenSinceTheCatalogHasNoKeyRoot() {
+        assertThatThrownBy(() -> new ConsulRegistryProvider().open(RegistryConfig.of(agent.httpAddress())
+                .withNamespace("/team-a/registry"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace").hasMessageContaining("/team-a/registry");
     }
 
     private static WatchEvent next(Watcher watcher) throws InterruptedException {

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The key layout of go-micro's etcd registry: {@code /micro/registry/<service>/<nodeId>}.
+ * The key layout of go-micro's etcd registry: {@code /micro/registry/<service>/<nodeId>}, or
+ * {@code <namespace>/<service>/<nodeId>} for a client given a
+ * {@link io.microregistry.RegistryConfig#namespace() namespace}.
  *
  * <p>This library writes each part as {@link KeySegment#of}: go-micro's own segment for
  * every name go-micro writes unambiguously (no {@code /}, e.g. {@code go.micro.srv.greeter}),
@@ -20,40 +22,54 @@ import java.util.Optional;
  * read both segments when they differ and keep only records whose decoded name is the one
  * asked for.
  *
- * <p>Stateless and thread-safe.
+ * <p>Immutable and thread-safe.
  */
 final class EtcdKeys {
 
-    /** Every record lives under this prefix. */
+    /** go-micro's root: every record lives under it unless a namespace says otherwise. */
     static final String ROOT = "/micro/registry/";
+    static final EtcdKeys DEFAULT = new EtcdKeys(ROOT);
 
-    private EtcdKeys() {
+    private final String root;
+
+    private EtcdKeys(String root) {
+        this.root = root;
+    }
+
+    /** The layout under {@code config}'s namespace, or go-micro's {@link #ROOT}. */
+    static EtcdKeys of(io.microregistry.RegistryConfig config) {
+        return config.namespace().map(namespace -> new EtcdKeys(namespace + "/")).orElse(DEFAULT);
+    }
+
+    /** The prefix every record of this layout lives under, ending with {@code /}. */
+    String root() {
+        return root;
     }
 
     /** The key this library writes for one node of one service. */
-    static String node(String serviceName, String nodeId) {
-        return ROOT + KeySegment.of(serviceName) + "/" + KeySegment.of(nodeId);
+    String node(String serviceName, String nodeId) {
+        return root + KeySegment.of(serviceName) + "/" + KeySegment.of(nodeId);
     }
 
     /** The key go-micro writes for the node; equal to {@link #node} unless a name holds {@code /} or the like. */
-    static String goMicroNode(String serviceName, String nodeId) {
-        return ROOT + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId);
+    String goMicroNode(String serviceName, String nodeId) {
+        return root + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId);
     }
 
     /**
      * The prefixes that may hold records of {@code serviceName}: ours, and go-micro's if it
      * differs. Each ends with {@code /}, so service {@code a} does not read service {@code ab}.
      */
-    static List<String> service(String serviceName) {
-        String ours = ROOT + KeySegment.of(serviceName) + "/";
-        String theirs = ROOT + KeySegment.goMicro(serviceName) + "/";
+    List<String> service(String serviceName) {
+        String ours = root + KeySegment.of(serviceName) + "/";
+        String theirs = root + KeySegment.goMicro(serviceName) + "/";
         return ours.equals(theirs) ? List.of(ours) : List.of(ours, theirs);
     }
 
     /** One prefix covering every record of {@code serviceName}: its own, or the root when there are two. */
-    static String watchPrefix(String serviceName) {
+    String watchPrefix(String serviceName) {
         List<String> prefixes = service(serviceName);
-        return prefixes.size() == 1 ? prefixes.get(0) : ROOT;
+        return prefixes.size() == 1 ? prefixes.get(0) : root;
     }
 
     static ByteSequence bytes(String key) {
@@ -69,7 +85,7 @@ final class EtcdKeys {
      * one, or if its decoded service name and node id do not lead to this very key (ours or
      * go-micro's form): a record never reads back under an identity other than its location.
      */
-    static Optional<Service> record(RecordDecoder decoder, KeyValue kv) {
+    Optional<Service> record(RecordDecoder decoder, KeyValue kv) {
         String key = text(kv.getKey());
         return decoder.decodeOneNode(key, kv.getValue().getBytes()).filter(record -> {
             String id = record.nodes().get(0).id();

@@ -82,11 +82,14 @@ final class EtcdStore implements RegistryStore {
      */
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     private final RecordDecoder decoder = new RecordDecoder("etcd key");
+    /** Where this client's records live: go-micro's root, or the configured namespace. */
+    private final EtcdKeys layout;
     /** The lease keepers opened and not yet stopped. */
     private final Set<LeaseKeeper> keepers = ConcurrentHashMap.newKeySet();
 
-    private EtcdStore(EtcdCalls calls) {
+    private EtcdStore(EtcdCalls calls, EtcdKeys layout) {
         this.calls = calls;
+        this.layout = layout;
         this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("micro-registry-etcd"));
         this.scheduler.setRemoveOnCancelPolicy(true);
     }
@@ -108,7 +111,7 @@ final class EtcdStore implements RegistryStore {
                 connection.tls() == null ? "" : " over TLS");
         return new EtcdStore(new EtcdCalls(client, connection.timeout(), connection.describe(),
                 new TlsProbe(connection.endpoints(), connection.tls(), Duration.ofMillis(
-                        Math.min(2000, Math.max(200, connection.timeout().toMillis() / 4))))));
+                        Math.min(2000, Math.max(200, connection.timeout().toMillis() / 4))))), EtcdKeys.of(config));
     }
 
     @Override
@@ -130,7 +133,8 @@ final class EtcdStore implements RegistryStore {
     /** A lease keeper that reports its lease losses and write-backs to {@code observer}. */
     @Override
     public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
-        LeaseKeeper keeper = new LeaseKeeper(calls, scheduler, backoff, ttlClass.toSeconds(), keepers::remove, observer);
+        LeaseKeeper keeper = new LeaseKeeper(calls, scheduler, backoff, ttlClass.toSeconds(), keepers::remove, observer,
+                layout);
         keepers.add(keeper);
         return keeper;
     }
@@ -143,7 +147,7 @@ final class EtcdStore implements RegistryStore {
         long bytes = 0;
         for (Service record : records) {
             long size = ServiceJson.encode(record).length
-                    + EtcdKeys.node(record.name(), record.nodes().get(0).id()).length() * 4L;
+                    + layout.node(record.name(), record.nodes().get(0).id()).length() * 4L;
             if (!batch.isEmpty() && (batch.size() == TXN_MAX_OPS || bytes + size > TXN_MAX_BYTES)) {
                 batches.add(batch);
                 batch = new ArrayList<>();
@@ -162,15 +166,15 @@ final class EtcdStore implements RegistryStore {
     public List<Service> read(Optional<String> name) {
         List<Service> records = new ArrayList<>();
         if (name.isEmpty()) {
-            for (KeyValue kv : calls.getPrefix(EtcdKeys.ROOT, "list services").kvs()) {
-                EtcdKeys.record(decoder, kv).ifPresent(records::add);
+            for (KeyValue kv : calls.getPrefix(layout.root(), "list services").kvs()) {
+                layout.record(decoder, kv).ifPresent(records::add);
             }
             return records;
         }
         String wanted = name.get();
-        for (String prefix : EtcdKeys.service(wanted)) {
+        for (String prefix : layout.service(wanted)) {
             for (KeyValue kv : calls.getPrefix(prefix, "look up " + wanted).kvs()) {
-                EtcdKeys.record(decoder, kv).filter(record -> record.name().equals(wanted)).ifPresent(records::add);
+                layout.record(decoder, kv).filter(record -> record.name().equals(wanted)).ifPresent(records::add);
             }
         }
         return records;
@@ -180,7 +184,7 @@ final class EtcdStore implements RegistryStore {
     public void remove(String serviceName, String nodeId, boolean includingOwn) {
         String action = "deregister " + serviceName + " node " + nodeId;
         if (includingOwn) {
-            calls.delete(EtcdKeys.node(serviceName, nodeId), action);
+            calls.delete(layout.node(serviceName, nodeId), action);
         }
         deleteGoMicroRecord(serviceName, nodeId, action);
     }
@@ -191,12 +195,12 @@ final class EtcdStore implements RegistryStore {
      * {@code a-b}), and its record must stay.
      */
     private void deleteGoMicroRecord(String serviceName, String nodeId, String action) {
-        String key = EtcdKeys.goMicroNode(serviceName, nodeId);
-        if (key.equals(EtcdKeys.node(serviceName, nodeId))) {
+        String key = layout.goMicroNode(serviceName, nodeId);
+        if (key.equals(layout.node(serviceName, nodeId))) {
             return;
         }
         for (KeyValue kv : calls.getPrefix(key, action).kvs()) {
-            if (EtcdKeys.text(kv.getKey()).equals(key) && EtcdKeys.record(decoder, kv)
+            if (EtcdKeys.text(kv.getKey()).equals(key) && layout.record(decoder, kv)
                     .filter(r -> r.name().equals(serviceName) && r.nodes().get(0).id().equals(nodeId)).isPresent()) {
                 calls.deleteIfUnchanged(key, kv.getModRevision(), action);
             }
@@ -205,7 +209,7 @@ final class EtcdStore implements RegistryStore {
 
     @Override
     public Watcher watch(WatchOptions options) {
-        EtcdWatch watch = new EtcdWatch(calls, decoder, scheduler, backoff, options);
+        EtcdWatch watch = new EtcdWatch(calls, decoder, scheduler, backoff, options, layout);
         Watcher watcher = watch.watcher();
         try {
             watch.start();

@@ -81,13 +81,17 @@ final class EtcdWatch {
     /** Whether the view follows etcd; written under {@code lock}, read without it. */
     private volatile WatchStatus status = WatchStatus.current();
 
+    /** The key layout whose records this watch decodes. */
+    private final EtcdKeys layout;
+
     EtcdWatch(EtcdCalls calls, RecordDecoder decoder, ScheduledExecutorService scheduler, Backoff backoff,
-              WatchOptions options) {
+              WatchOptions options, EtcdKeys layout) {
         this.calls = calls;
+        this.layout = layout;
         this.decoder = decoder;
         this.scheduler = scheduler;
         this.backoff = backoff;
-        this.prefix = options.service().map(EtcdKeys::watchPrefix).orElse(EtcdKeys.ROOT);
+        this.prefix = options.service().map(layout::watchPrefix).orElse(layout.root());
         this.queue = new EventQueue(options, this::stop);
     }
 
@@ -265,7 +269,7 @@ final class EtcdWatch {
                 String key = EtcdKeys.text(kv.getKey());
                 switch (event.getEventType()) {
                     case PUT -> {
-                        Optional<Service> record = EtcdKeys.record(decoder, kv);
+                        Optional<Service> record = layout.record(decoder, kv);
                         Service old = record.isPresent() ? known.put(key, record.get()) : known.remove(key);
                         emit(old, record.orElse(null));
                     }
@@ -426,7 +430,7 @@ final class EtcdWatch {
     private Map<String, Service> view(PrefixRead response) {
         Map<String, Service> view = new HashMap<>();
         for (KeyValue kv : response.kvs()) {
-            EtcdKeys.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
+            layout.record(decoder, kv).ifPresent(record -> view.put(EtcdKeys.text(kv.getKey()), record));
         }
         return view;
     }

@@ -47,6 +47,8 @@ final class LeaseKeeper implements LivenessGroup {
     private final long ttlSeconds;
     /** Told once, when this keeper stops. */
     private final Consumer<LeaseKeeper> onStop;
+    /** Where the records of {@link #put(List)} go. */
+    private final EtcdKeys layout;
     /** Told of each lease loss and of each record written back after one. */
     private final RegistryObserver observer;
 
@@ -60,13 +62,14 @@ final class LeaseKeeper implements LivenessGroup {
     private boolean stopped;
 
     LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds) {
-        this(calls, scheduler, backoff, ttlSeconds, keeper -> { }, RegistryObserver.none());
+        this(calls, scheduler, backoff, ttlSeconds, keeper -> { }, RegistryObserver.none(), EtcdKeys.DEFAULT);
     }
 
     /** @param onStop told once when the keeper stops (closed or abandoned), under its lock: must not block */
     LeaseKeeper(EtcdCalls calls, ScheduledExecutorService scheduler, Backoff backoff, long ttlSeconds,
-                Consumer<LeaseKeeper> onStop, RegistryObserver observer) {
+                Consumer<LeaseKeeper> onStop, RegistryObserver observer, EtcdKeys layout) {
         this.calls = calls;
+        this.layout = layout;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.ttlSeconds = ttlSeconds;
@@ -134,7 +137,7 @@ final class LeaseKeeper implements LivenessGroup {
     public void put(List<Service> records) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (Service record : records) {
-            entries.put(EtcdKeys.node(record.name(), nodeId(record)), ServiceJson.encode(record));
+            entries.put(layout.node(record.name(), nodeId(record)), ServiceJson.encode(record));
         }
         putAll(entries, "register " + records.get(0).name() + " (" + records.size() + " node"
                 + (records.size() == 1 ? "" : "s") + ")");
@@ -143,20 +146,20 @@ final class LeaseKeeper implements LivenessGroup {
     /** {@link #delete Deletes} the node's key, then stops keeping it. */
     @Override
     public void remove(String serviceName, String nodeId) {
-        delete(EtcdKeys.node(serviceName, nodeId), "deregister " + serviceName + " node " + nodeId);
+        delete(layout.node(serviceName, nodeId), "deregister " + serviceName + " node " + nodeId);
     }
 
     /** Stops keeping the node's key alive, without touching etcd. */
     @Override
     public synchronized Optional<Service> forget(String serviceName, String nodeId) {
-        return Optional.ofNullable(keys.remove(EtcdKeys.node(serviceName, nodeId))).map(ServiceJson::decode);
+        return Optional.ofNullable(keys.remove(layout.node(serviceName, nodeId))).map(ServiceJson::decode);
     }
 
     /** Keeps the record's key again without writing it: undoes a {@link #forget} whose follow-up failed. */
     @Override
     public synchronized void remember(Service record) {
         if (!stopped) {
-            keys.put(EtcdKeys.node(record.name(), nodeId(record)), ServiceJson.encode(record));
+            keys.put(layout.node(record.name(), nodeId(record)), ServiceJson.encode(record));
         }
     }
 

@@ -41,10 +41,10 @@ class EtcdKeysTest {
             }
             checked++;
             String pair = name + "\u0000" + id;
-            String previous = owners.putIfAbsent(EtcdKeys.node(name, id), pair);
+            String previous = owners.putIfAbsent(EtcdKeys.DEFAULT.node(name, id), pair);
             assertThat(previous == null || previous.equals(pair))
-                    .as("%s and %s share key %s", previous, pair, EtcdKeys.node(name, id)).isTrue();
-            assertThat(EtcdKeys.node(name, id)).startsWith(EtcdKeys.ROOT)
+                    .as("%s and %s share key %s", previous, pair, EtcdKeys.DEFAULT.node(name, id)).isTrue();
+            assertThat(EtcdKeys.DEFAULT.node(name, id)).startsWith(EtcdKeys.ROOT)
                     .satisfies(key -> assertThat(key.substring(EtcdKeys.ROOT.length()).split("/", -1)).hasSize(2));
         }
         assertThat(checked).isGreaterThan(50_000);

@@ -38,8 +38,10 @@ final class AccessPolicy implements ACLProvider {
             new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
 
     private final List<AuthInfo> authInfos;
+    private final ZookeeperPaths paths;
 
     AccessPolicy(ConnectSettings settings) {
+        this.paths = settings.paths();
         this.authInfos = settings.authenticated()
                 ? List.of(new AuthInfo("digest",
                         (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8)))
@@ -61,6 +63,6 @@ final class AccessPolicy implements ACLProvider {
         if (authInfos.isEmpty()) {
             return OPEN;
         }
-        return ZookeeperPaths.depth(path) == 0 ? ROOT : READ_ONLY_FOR_OTHERS;
+        return paths.depth(path) == 0 ? ROOT : READ_ONLY_FOR_OTHERS;
     }
 }

@@ -49,23 +49,6 @@ final class BackendErrors {
         return new RegistryException("could not " + action + where + ": " + e.getMessage(), e);
     }
 
-    /** The same kind of failure with {@code note} appended to its message; cause and suppressed kept. */
-    static RegistryException withNote(RegistryException failure, String note) {
-        String message = failure.getMessage() + note;
-        RegistryException noted;
-        if (failure instanceof RegistryAuthenticationException) {
-            noted = new RegistryAuthenticationException(message, failure.getCause());
-        } else if (failure instanceof RegistryUnavailableException) {
-            noted = new RegistryUnavailableException(message, failure.getCause());
-        } else {
-            noted = new RegistryException(message, failure.getCause());
-        }
-        for (Throwable suppressed : failure.getSuppressed()) {
-            noted.addSuppressed(suppressed);
-        }
-        return noted;
-    }
-
     private static String path(Exception e) {
         if (e instanceof KeeperException keeper && keeper.getPath() != null) {
             return keeper.getPath();

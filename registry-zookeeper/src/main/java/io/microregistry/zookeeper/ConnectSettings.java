@@ -16,8 +16,10 @@ import java.util.List;
  * @param username      digest user, or null for no authentication
  * @param password      digest password, or null exactly when {@code username} is
  * @param timeout       deadline of one backend call
+ * @param paths         the znode layout: go-micro's root, or the configured namespace
  */
-record ConnectSettings(String connectString, String username, String password, Duration timeout) {
+record ConnectSettings(String connectString, String username, String password, Duration timeout,
+                       ZookeeperPaths paths) {
 
     /** Where ZooKeeper usually listens. */
     static final String DEFAULT_ADDRESS = "127.0.0.1:2181";
@@ -42,7 +44,8 @@ record ConnectSettings(String connectString, String username, String password, D
             hosts.add(hostPort(address));
         }
         String connect = hosts.isEmpty() ? DEFAULT_ADDRESS : String.join(",", hosts);
-        return new ConnectSettings(connect, config.username(), config.password(), config.timeout());
+        return new ConnectSettings(connect, config.username(), config.password(), config.timeout(),
+                config.namespace().map(ZookeeperPaths::new).orElse(ZookeeperPaths.DEFAULT));
     }
 
     /** Whether digest credentials were given. */

@@ -32,6 +32,11 @@ final class RecordLimits {
      * @throws IllegalArgumentException naming the node whose record is too large or cannot be encoded
      */
     static Map<String, byte[]> encode(Service service) {
+        return encode(service, ZookeeperPaths.DEFAULT);
+    }
+
+    /** {@link #encode(Service)} for records stored under {@code paths}' root. */
+    static Map<String, byte[]> encode(Service service, ZookeeperPaths paths) {
         Map<String, byte[]> records = new LinkedHashMap<>();
         for (Node node : service.nodes()) {
             byte[] data;
@@ -42,7 +47,7 @@ final class RecordLimits {
                 throw new IllegalArgumentException("service '" + service.name() + "', node '" + node.id()
                         + "': cannot be encoded as a go-micro JSON record (endpoint values nested too deep?)", e);
             }
-            int size = data.length + ZookeeperPaths.node(service.name(), node.id()).getBytes(StandardCharsets.UTF_8).length;
+            int size = data.length + paths.node(service.name(), node.id()).getBytes(StandardCharsets.UTF_8).length;
             if (size > MAX_RECORD_BYTES) {
                 throw new IllegalArgumentException("service '" + service.name() + "', node '" + node.id()
                         + "': its record is " + size + " bytes (JSON of the service with this node, metadata and"

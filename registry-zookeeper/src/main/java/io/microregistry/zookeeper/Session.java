@@ -118,6 +118,11 @@ final class Session implements AutoCloseable {
         client.getConnectionStateListenable().addListener(listener);
     }
 
+    /** Stops calling {@code listener}. */
+    void removeListener(ConnectionStateListener listener) {
+        client.getConnectionStateListenable().removeListener(listener);
+    }
+
     /**
      * Waits up to the call timeout for a connection and returns the current session id.
      *

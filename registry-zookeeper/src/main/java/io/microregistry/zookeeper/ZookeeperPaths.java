@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The go-micro znode layout: {@code /micro-registry/<service>/<nodeId>}.
+ * The go-micro znode layout: {@code /micro-registry/<service>/<nodeId>}, or
+ * {@code <namespace>/<service>/<nodeId>} for a client given a
+ * {@link io.microregistry.RegistryConfig#namespace() namespace}.
  *
  * <p>This client writes each segment with {@link KeySegment#of} (go-micro's own segment for
  * every name go-micro writes unambiguously, percent-encoded otherwise, so {@code a/b} and
@@ -16,14 +18,24 @@ import java.util.Set;
  * ({@code /} becomes {@code -}); for names containing {@code /} readers look in both places
  * and keep only records whose decoded name (and node id) is the one asked for.
  *
- * <p>Stateless and thread-safe.
+ * <p>Immutable and thread-safe.
  */
 final class ZookeeperPaths {
 
     /** Where go-micro keeps its registry. */
     static final String ROOT = "/micro-registry";
+    static final ZookeeperPaths DEFAULT = new ZookeeperPaths(ROOT);
 
-    private ZookeeperPaths() {
+    private final String root;
+
+    /** @param root an absolute znode path without a trailing {@code /} (checked by {@link io.microregistry.RegistryConfig}) */
+    ZookeeperPaths(String root) {
+        this.root = root;
+    }
+
+    /** The directory every service directory of this layout lives in. */
+    String root() {
+        return root;
     }
 
     /**
@@ -31,8 +43,8 @@ final class ZookeeperPaths {
      *
      * @throws IllegalArgumentException if the name cannot be stored injectively (see {@link #segment})
      */
-    static String service(String serviceName) {
-        return ROOT + "/" + segment(serviceName, "service name");
+    String service(String serviceName) {
+        return root + "/" + segment(serviceName, "service name");
     }
 
     /**
@@ -40,7 +52,7 @@ final class ZookeeperPaths {
      *
      * @throws IllegalArgumentException if the name or id cannot be stored injectively (see {@link #segment})
      */
-    static String node(String serviceName, String nodeId) {
+    String node(String serviceName, String nodeId) {
         return service(serviceName) + "/" + segment(nodeId, "node id");
     }
 
@@ -89,18 +101,18 @@ final class ZookeeperPaths {
     }
 
     /** Every directory that may hold nodes of the service: ours, then go-micro's if different. */
-    static List<String> serviceDirectories(String serviceName) {
+    List<String> serviceDirectories(String serviceName) {
         Set<String> directories = new LinkedHashSet<>();
         directories.add(service(serviceName));
-        addIfValid(directories, ROOT + "/" + KeySegment.goMicro(serviceName));
+        addIfValid(directories, root + "/" + KeySegment.goMicro(serviceName));
         return List.copyOf(directories);
     }
 
     /** Every znode that may hold the node: ours, then where go-micro would write it. */
-    static List<String> nodeCandidates(String serviceName, String nodeId) {
+    List<String> nodeCandidates(String serviceName, String nodeId) {
         Set<String> paths = new LinkedHashSet<>();
         paths.add(node(serviceName, nodeId));
-        addIfValid(paths, ROOT + "/" + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId));
+        addIfValid(paths, root + "/" + KeySegment.goMicro(serviceName) + "/" + KeySegment.goMicro(nodeId));
         return List.copyOf(paths);
     }
 
@@ -118,27 +130,27 @@ final class ZookeeperPaths {
     }
 
     /**
-     * The one directory a watch of this service can be confined to, or {@link #ROOT} when its
+     * The one directory a watch of this service can be confined to, or the root when its
      * nodes may live in two directories.
      */
-    static String watchRoot(String serviceName) {
+    String watchRoot(String serviceName) {
         List<String> directories = serviceDirectories(serviceName);
-        return directories.size() == 1 ? directories.get(0) : ROOT;
+        return directories.size() == 1 ? directories.get(0) : root;
     }
 
-    /** Whether {@code path} is a node znode: exactly two segments below {@link #ROOT}. */
-    static boolean isNode(String path) {
+    /** Whether {@code path} is a node znode: exactly two segments below the root. */
+    boolean isNode(String path) {
         return depth(path) == 2;
     }
 
-    /** How deep below {@link #ROOT} the path is: 0 for the root, 1 for a service, 2 for a node, -1 outside. */
-    static int depth(String path) {
-        if (path.equals(ROOT)) {
+    /** How deep below the root the path is: 0 for the root, 1 for a service, 2 for a node, -1 outside. */
+    int depth(String path) {
+        if (path.equals(root)) {
             return 0;
         }
-        if (!path.startsWith(ROOT + "/")) {
+        if (!path.startsWith(root + "/")) {
             return -1;
         }
-        return (int) path.substring(ROOT.length()).chars().filter(c -> c == '/').count();
+        return (int) path.substring(root.length()).chars().filter(c -> c == '/').count();
     }
 }

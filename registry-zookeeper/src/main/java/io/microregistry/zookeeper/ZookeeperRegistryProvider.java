@@ -3,6 +3,7 @@ package io.microregistry.zookeeper;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryProvider;
+import io.microregistry.backend.StoreRegistry;
 
 /**
  * The {@code zookeeper} provider, found through {@link java.util.ServiceLoader}.
@@ -33,6 +34,6 @@ public final class ZookeeperRegistryProvider implements RegistryProvider {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
-        return ZookeeperRegistry.open(ConnectSettings.from(config));
+        return new StoreRegistry(new ZookeeperStore(ConnectSettings.from(config)));
     }
 }

@@ -38,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One watcher: a persistent recursive ZooKeeper watch over the registry (or one service's
@@ -99,25 +98,21 @@ final class ZookeeperWatch implements Watcher {
     private final Object statusLock = new Object();
     private volatile WatchStatus status = WatchStatus.current();
 
-    /**
-     * @param onStop run once when the watcher stops (the registry forgets it)
-     */
     ZookeeperWatch(Session session, ConnectSettings settings, WatchOptions options, RecordDecoder decoder,
-                   DirectoryTrust trust, ScheduledExecutorService executor, Consumer<ZookeeperWatch> onStop) {
+                   DirectoryTrust trust, ScheduledExecutorService executor) {
         this.session = session;
         this.client = session.client();
         this.settings = settings;
         this.decoder = decoder;
         this.trust = trust;
         this.executor = executor;
-        this.root = options.service().map(ZookeeperPaths::watchRoot).orElse(ZookeeperPaths.ROOT);
-        this.directories = options.service().map(name -> Set.copyOf(ZookeeperPaths.serviceDirectories(name)))
+        this.root = options.service().map(settings.paths()::watchRoot).orElse(settings.paths().root());
+        this.directories = options.service().map(name -> Set.copyOf(settings.paths().serviceDirectories(name)))
                 .orElse(Set.of());
         this.what = options.service().map(name -> "service '" + name + "'").orElse("all services");
         this.queue = new EventQueue(options, () -> {
             session.client().getConnectionStateListenable().removeListener(connection);
             submit(this::removeWatch);
-            onStop.accept(this);
         });
     }
 
@@ -191,7 +186,7 @@ final class ZookeeperWatch implements Watcher {
         }
         String path = event.getPath();
         EventType type = event.getType();
-        if (type == EventType.NodeDeleted || ZookeeperPaths.depth(path) != 2 || !inScope(path)) {
+        if (type == EventType.NodeDeleted || settings.paths().depth(path) != 2 || !inScope(path)) {
             submit(() -> changed(path, type));
             return;
         }
@@ -334,7 +329,7 @@ final class ZookeeperWatch implements Watcher {
             return;
         }
         try {
-            switch (ZookeeperPaths.depth(path)) {
+            switch (settings.paths().depth(path)) {
                 case 2 -> deliver(path, type == EventType.NodeDeleted ? Map.of() : read(path));
                 case 1, 0 -> {
                     trustedDirectories.remove(path);
@@ -363,7 +358,7 @@ final class ZookeeperWatch implements Watcher {
     }
 
     private boolean inScope(String path) {
-        int depth = ZookeeperPaths.depth(path);
+        int depth = settings.paths().depth(path);
         if (directories.isEmpty()) {
             return depth >= 0;
         }
@@ -387,8 +382,8 @@ final class ZookeeperWatch implements Watcher {
         List<String> dirs = new ArrayList<>();
         if (directories.isEmpty()) {
             try {
-                for (String child : client.getChildren().forPath(ZookeeperPaths.ROOT)) {
-                    dirs.add(ZookeeperPaths.ROOT + "/" + child);
+                for (String child : client.getChildren().forPath(settings.paths().root())) {
+                    dirs.add(settings.paths().root() + "/" + child);
                 }
             } catch (KeeperException.NoNodeException e) {
                 return Map.of();

@@ -63,7 +63,7 @@ class ZookeeperAbuseTest {
                     .hasMessageContaining("blob");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once, not after a timeout")
                     .isLessThan(Duration.ofSeconds(2));
-            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"))).isNull();
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"))).isNull();
             // The connection was never dropped: the next call works at once.
             registry.register(node(name, "n2", "127.0.0.1:2"));
             assertThat(registry.getService(name)).containsExactly(node(name, "n2", "127.0.0.1:2"));
@@ -86,14 +86,14 @@ class ZookeeperAbuseTest {
                         .isInstanceOf(IllegalArgumentException.class);
             }
         }
-        assertThat(raw.checkExists().forPath(ZookeeperPaths.service(name))).isNull();
+        assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.service(name))).isNull();
     }
 
     @Test
     void oneHundredDistinctTtlsShareAFewSessionsAndNoneOutlivesItsTtl() throws Exception {
         String name = "ttls-" + UUID.randomUUID();
         try (Registry registry = fixture.newClient()) {
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
             for (int i = 0; i < 100; i++) {
                 Duration ttl = Duration.ofMillis(1_000 + i * 997L);
                 registry.register(node(name, "n" + i, "127.0.0.1:" + (i + 1)), RegisterOptions.ttl(ttl));
@@ -101,17 +101,17 @@ class ZookeeperAbuseTest {
             assertThat(registry.getService(name).get(0).nodes()).hasSize(100);
             Set<Long> sessions = zk.openSessionIds();
             assertThat(sessions).as("one session per TTL class at most")
-                    .hasSizeLessThanOrEqualTo(ZookeeperRegistry.TTL_CLASSES.length);
+                    .hasSizeLessThanOrEqualTo(ZookeeperStore.TTL_CLASSES.length);
             long clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                     .filter(n -> n.startsWith("micro-registry-zk")).count();
             org.slf4j.LoggerFactory.getLogger(ZookeeperAbuseTest.class).info(
                     "MEASURED 100 distinct TTLs: {} sessions, {} client threads", sessions.size(), clientThreads);
             assertThat(clientThreads).as("threads of the client").isLessThanOrEqualTo(
-                    3L * ZookeeperRegistry.TTL_CLASSES.length + 3);
+                    3L * ZookeeperStore.TTL_CLASSES.length + 3);
             // Each node lives in a session whose timeout is at most its TTL.
             for (int i = 0; i < 100; i++) {
                 Duration ttl = Duration.ofMillis(1_000 + i * 997L);
-                long owner = raw.checkExists().forPath(ZookeeperPaths.node(name, "n" + i)).getEphemeralOwner();
+                long owner = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n" + i)).getEphemeralOwner();
                 Session session = zk.sessionOf(ttl);
                 assertThat(session.currentSessionId()).as("n%d is kept by its TTL's class", i).isEqualTo(owner);
                 assertThat((long) session.zooKeeper().getSessionTimeout()).as("session timeout of n%d", i)
@@ -126,7 +126,7 @@ class ZookeeperAbuseTest {
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(node(name, "n1", "127.0.0.1:1"));
             // n3's znode cannot be replaced: someone left a persistent znode with a child there.
-            String blocked = ZookeeperPaths.node(name, "n3");
+            String blocked = ZookeeperPaths.DEFAULT.node(name, "n3");
             raw.create().withMode(CreateMode.PERSISTENT).forPath(blocked,
                     ServiceJson.encode(node(name, "n3", "6.6.6.6:666")));
             raw.create().forPath(blocked + "/child");
@@ -136,7 +136,7 @@ class ZookeeperAbuseTest {
                 assertThatThrownBy(() -> registry.register(batch)).isInstanceOf(RegistryException.class)
                         .hasMessageContaining("n3").hasMessageContaining("taken back");
                 // n2 (new) is gone again, n1 holds its previous record: nothing of the call stays.
-                assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n2"))).isNull();
+                assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n2"))).isNull();
                 assertThat(reader.getService(name).get(0).nodes()).extracting(io.microregistry.Node::address)
                         .containsExactly("127.0.0.1:1", "6.6.6.6:666");
             } finally {
@@ -153,7 +153,7 @@ class ZookeeperAbuseTest {
         try (Registry registry = fixture.newClient()) {
             registry.register(node(name, "n1", "127.0.0.1:1"));
             registry.register(node(name, "n3", "127.0.0.1:3"));
-            String stuck = ZookeeperPaths.node(name, "n2");
+            String stuck = ZookeeperPaths.DEFAULT.node(name, "n2");
             raw.create().withMode(CreateMode.PERSISTENT).forPath(stuck, ServiceJson.encode(node(name, "n2", "127.0.0.1:2")));
             raw.create().forPath(stuck + "/child");
             try {
@@ -161,7 +161,7 @@ class ZookeeperAbuseTest {
                 assertThatThrownBy(() -> registry.deregister(all)).isInstanceOf(RegistryException.class)
                         .hasMessageContaining("n2").hasMessageContaining("1 of 3");
                 assertThat(registry.getService(name)).containsExactly(node(name, "n2", "127.0.0.1:2"));
-                List<String> left = raw.getChildren().forPath(ZookeeperPaths.service(name));
+                List<String> left = raw.getChildren().forPath(ZookeeperPaths.DEFAULT.service(name));
                 assertThat(left.stream().collect(Collectors.toSet())).containsExactly("n2");
             } finally {
                 raw.delete().deletingChildrenIfNeeded().forPath(stuck);

@@ -155,29 +155,29 @@ class ZookeeperAuthTest {
         try (Registry alice = client("alice", "secret");
              CuratorFramework anonymous = RawClient.connect(fixture.connectString(), null)) {
             // An empty directory created first by someone else, with an open ACL.
-            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.service(squatted));
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.DEFAULT.service(squatted));
             alice.register(service(squatted, "n1"));
-            String node = ZookeeperPaths.node(squatted, "n1");
+            String node = ZookeeperPaths.DEFAULT.node(squatted, "n1");
             assertThatThrownBy(() -> anonymous.delete().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
-            assertThatThrownBy(() -> anonymous.create().forPath(ZookeeperPaths.node(squatted, "forged")))
+            assertThatThrownBy(() -> anonymous.create().forPath(ZookeeperPaths.DEFAULT.node(squatted, "forged")))
                     .isInstanceOf(KeeperException.NoAuthException.class);
             assertThat(alice.getService(squatted)).containsExactly(service(squatted, "n1"));
 
             // A squatted directory that already holds a (forged) node: refused, and not served.
-            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.node(occupied, "forged"),
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.DEFAULT.node(occupied, "forged"),
                     ServiceJson.encode(service(occupied, "forged")));
             assertThatThrownBy(() -> alice.register(service(occupied, "n1")))
                     .isInstanceOf(RegistryAuthenticationException.class)
-                    .hasMessageContaining(ZookeeperPaths.service(occupied));
+                    .hasMessageContaining(ZookeeperPaths.DEFAULT.service(occupied));
             assertThat(alice.getService(occupied)).isEmpty();
 
             // Open while the forged node went in, then closed to look like ours: still not trusted.
-            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.node(disguised, "forged"),
+            anonymous.create().creatingParentsIfNeeded().forPath(ZookeeperPaths.DEFAULT.node(disguised, "forged"),
                     ServiceJson.encode(service(disguised, "forged")));
             List<ACL> looksLikeAlices = List.of(
                     new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest("alice:secret"))),
                     new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-            anonymous.setACL().withACL(looksLikeAlices).forPath(ZookeeperPaths.service(disguised));
+            anonymous.setACL().withACL(looksLikeAlices).forPath(ZookeeperPaths.DEFAULT.service(disguised));
             assertThat(alice.getService(disguised)).isEmpty();
         }
     }

@@ -52,7 +52,7 @@ class ZookeeperEnsembleTest {
                 await().atMost(BOUND).ignoreExceptionsInstanceOf(RegistryException.class)
                         .untilAsserted(() -> registry.register(service(name, "n1")));
                 Watcher watcher = registry.watch(WatchOptions.service(name));
-                Session session = ((ZookeeperRegistry) registry).sessionOf(RegisterOptions.DEFAULT_TTL);
+                Session session = ZookeeperFixture.store(registry).sessionOf(RegisterOptions.DEFAULT_TTL);
                 long sessionId = session.currentSessionId();
                 InstanceSpec connected = cluster.findConnectionInstance(session.zooKeeper());
                 assertThat(connected).isNotNull();

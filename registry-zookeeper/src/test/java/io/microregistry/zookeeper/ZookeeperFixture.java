@@ -3,6 +3,7 @@ package io.microregistry.zookeeper;
 import io.microregistry.Registries;
 import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
+import io.microregistry.backend.StoreRegistry;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
 
@@ -40,6 +41,11 @@ final class ZookeeperFixture implements RegistryFixture {
         return Registries.open("zookeeper", RegistryConfig.of(connectString()));
     }
 
+    /** The store under a client opened through the provider: sessions and other test hooks. */
+    static ZookeeperStore store(Registry client) {
+        return (ZookeeperStore) ((StoreRegistry) client).store();
+    }
+
     @Override
     public Set<Capability> capabilities() {
         return Set.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS, Capability.SERVER_RESTART,
@@ -58,7 +64,7 @@ final class ZookeeperFixture implements RegistryFixture {
 
     @Override
     public void abandon(Registry client) {
-        ((ZookeeperRegistry) client).abandon();
+        ((StoreRegistry) client).abandon();
     }
 
     /**
@@ -70,7 +76,7 @@ final class ZookeeperFixture implements RegistryFixture {
     @Override
     public void loseSession(Registry client) {
         try {
-            for (Session session : ((ZookeeperRegistry) client).openSessions()) {
+            for (Session session : store(client).openSessions()) {
                 ZooKeeper owner = session.zooKeeper();
                 expire(owner.getSessionId(), owner.getSessionPasswd());
             }

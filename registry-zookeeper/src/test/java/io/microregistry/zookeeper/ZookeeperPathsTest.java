@@ -8,25 +8,25 @@ class ZookeeperPathsTest {
 
     @Test
     void goMicroLayoutForPlainNames() {
-        assertThat(ZookeeperPaths.node("go.micro.srv.greeter", "greeter-1"))
+        assertThat(ZookeeperPaths.DEFAULT.node("go.micro.srv.greeter", "greeter-1"))
                 .isEqualTo("/micro-registry/go.micro.srv.greeter/greeter-1");
-        assertThat(ZookeeperPaths.serviceDirectories("go.micro.srv.greeter"))
+        assertThat(ZookeeperPaths.DEFAULT.serviceDirectories("go.micro.srv.greeter"))
                 .containsExactly("/micro-registry/go.micro.srv.greeter");
-        assertThat(ZookeeperPaths.watchRoot("go.micro.srv.greeter")).isEqualTo("/micro-registry/go.micro.srv.greeter");
+        assertThat(ZookeeperPaths.DEFAULT.watchRoot("go.micro.srv.greeter")).isEqualTo("/micro-registry/go.micro.srv.greeter");
     }
 
     @Test
     void namesWithSlashAreWrittenApartFromLookalikesButAlsoLookedUpWhereGoMicroPutsThem() {
-        assertThat(ZookeeperPaths.node("a/b", "n/1")).isNotEqualTo(ZookeeperPaths.node("a-b", "n-1"));
-        assertThat(ZookeeperPaths.serviceDirectories("a/b")).hasSize(2).contains("/micro-registry/a-b");
-        assertThat(ZookeeperPaths.nodeCandidates("a/b", "n/1")).hasSize(2).contains("/micro-registry/a-b/n-1");
-        assertThat(ZookeeperPaths.watchRoot("a/b")).isEqualTo(ZookeeperPaths.ROOT);
+        assertThat(ZookeeperPaths.DEFAULT.node("a/b", "n/1")).isNotEqualTo(ZookeeperPaths.DEFAULT.node("a-b", "n-1"));
+        assertThat(ZookeeperPaths.DEFAULT.serviceDirectories("a/b")).hasSize(2).contains("/micro-registry/a-b");
+        assertThat(ZookeeperPaths.DEFAULT.nodeCandidates("a/b", "n/1")).hasSize(2).contains("/micro-registry/a-b/n-1");
+        assertThat(ZookeeperPaths.DEFAULT.watchRoot("a/b")).isEqualTo(ZookeeperPaths.ROOT);
     }
 
     @Test
     void pathsZookeeperWouldRejectAreNotCandidates() {
-        assertThat(ZookeeperPaths.serviceDirectories("rocket 🚀")).hasSize(1);
-        assertThat(ZookeeperPaths.nodeCandidates("rocket 🚀", "n")).hasSize(1);
+        assertThat(ZookeeperPaths.DEFAULT.serviceDirectories("rocket 🚀")).hasSize(1);
+        assertThat(ZookeeperPaths.DEFAULT.nodeCandidates("rocket 🚀", "n")).hasSize(1);
     }
 
     @Test
@@ -37,7 +37,7 @@ class ZookeeperPathsTest {
                 "é", "e\u0301"));
         java.util.Map<String, String> byPath = new java.util.HashMap<>();
         for (String name : names) {
-            String path = ZookeeperPaths.node(name, name);
+            String path = ZookeeperPaths.DEFAULT.node(name, name);
             org.apache.zookeeper.common.PathUtils.validatePath(path);
             assertThat(byPath.put(path, name)).as("%s collides", name).isNull();
         }
@@ -46,19 +46,19 @@ class ZookeeperPathsTest {
     @Test
     void unpairedSurrogatesAreRefusedNamingTheField() {
         for (String bad : java.util.List.of("x\uD800", "x\uDBFF", "\uDC00y", "a\uD83D")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.node(bad, "n1"))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.DEFAULT.node(bad, "n1"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service name");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.node("svc", bad))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ZookeeperPaths.DEFAULT.node("svc", bad))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id");
         }
     }
 
     @Test
     void depth() {
-        assertThat(ZookeeperPaths.depth("/micro-registry")).isZero();
-        assertThat(ZookeeperPaths.depth("/micro-registry/s")).isEqualTo(1);
-        assertThat(ZookeeperPaths.isNode("/micro-registry/s/n")).isTrue();
-        assertThat(ZookeeperPaths.isNode("/micro-registry/s")).isFalse();
-        assertThat(ZookeeperPaths.depth("/micro-registryX/s")).isEqualTo(-1);
+        assertThat(ZookeeperPaths.DEFAULT.depth("/micro-registry")).isZero();
+        assertThat(ZookeeperPaths.DEFAULT.depth("/micro-registry/s")).isEqualTo(1);
+        assertThat(ZookeeperPaths.DEFAULT.isNode("/micro-registry/s/n")).isTrue();
+        assertThat(ZookeeperPaths.DEFAULT.isNode("/micro-registry/s")).isFalse();
+        assertThat(ZookeeperPaths.DEFAULT.depth("/micro-registryX/s")).isEqualTo(-1);
     }
 }

@@ -7,10 +7,12 @@ import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
+import io.microregistry.backend.LivenessGroup;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * Behaviour of this backend beyond the TCK: unreachable servers, TTL to session mapping, the
  * life of a TTL's session.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ZookeeperRegistryTest {
 
     @Test
@@ -63,28 +66,28 @@ class ZookeeperRegistryTest {
              CuratorFramework raw = RawClient.connect(fixture.connectString(), null)) {
             String name = "ttl-" + UUID.randomUUID();
             Service service = Service.builder(name).version("1").node("n1", "127.0.0.1:1").build();
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
 
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(3)));
             Session three = zk.sessionOf(Duration.ofSeconds(3));
             assertThat(three.zooKeeper().getSessionTimeout()).isEqualTo(3000);
-            Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            Stat stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(stat.getEphemeralOwner()).isEqualTo(three.currentSessionId());
 
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(5)));
             Session five = zk.sessionOf(Duration.ofSeconds(5));
             assertThat(five.zooKeeper().getSessionTimeout()).isEqualTo(5000);
-            stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(stat.getEphemeralOwner()).isEqualTo(five.currentSessionId());
 
             // Registering the same content again with the same TTL writes nothing.
             registry.register(service, RegisterOptions.ttl(Duration.ofSeconds(5)));
-            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, "n1")).getMzxid()).isEqualTo(stat.getMzxid());
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1")).getMzxid()).isEqualTo(stat.getMzxid());
 
             // New content with the same TTL is written in place.
             Service moved = Service.builder(name).version("1").node("n1", "127.0.0.1:2").build();
             registry.register(moved, RegisterOptions.ttl(Duration.ofSeconds(5)));
-            Stat updated = raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+            Stat updated = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
             assertThat(updated.getCzxid()).isEqualTo(stat.getCzxid());
             assertThat(updated.getVersion()).isEqualTo(stat.getVersion() + 1);
             assertThat(registry.getService(name)).containsExactly(moved);
@@ -94,7 +97,7 @@ class ZookeeperRegistryTest {
     @Test
     void ttlsShareOneSessionPerClassThatClosesOnceItKeepsNoNode() throws Exception {
         try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
-            ZookeeperRegistry zk = (ZookeeperRegistry) registry;
+            ZookeeperStore zk = ZookeeperFixture.store(registry);
             String name = "sessions-" + UUID.randomUUID();
             Service kept = node(name, "kept");
             registry.register(kept);
@@ -155,7 +158,7 @@ class ZookeeperRegistryTest {
                         for (int i = 0; i < 25; i++) {
                             registry.register(node(name, id), RegisterOptions.ttl(ttl));
                             // Another thread may have just emptied the session: ours must still hold the node.
-                            assertThat(raw.checkExists().forPath(ZookeeperPaths.node(name, id)))
+                            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, id)))
                                     .as("%s registered, round %d", id, i).isNotNull();
                             registry.deregister(node(name, id));
                         }
@@ -169,13 +172,34 @@ class ZookeeperRegistryTest {
             } finally {
                 pool.shutdownNow();
             }
-            Session session = ((ZookeeperRegistry) registry).sessionOf(ttl);
+            Session session = ZookeeperFixture.store(registry).sessionOf(ttl);
             assertThat(session).isNotNull();
             for (int t = 0; t < 4; t++) {
-                Stat stat = raw.checkExists().forPath(ZookeeperPaths.node(name, "t" + t));
+                Stat stat = raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "t" + t));
                 assertThat(stat).as("t%d", t).isNotNull();
                 assertThat(stat.getEphemeralOwner()).isEqualTo(session.currentSessionId());
             }
+        }
+    }
+
+    @Test
+    void aWriteIsOneZnodeSoEachRecordIsABatchOfItsOwn() throws Exception {
+        try (ZookeeperFixture fixture = new ZookeeperFixture(); Registry registry = fixture.newClient()) {
+            ZookeeperStore store = ZookeeperFixture.store(registry);
+            String name = "batches-" + UUID.randomUUID();
+            Service a = node(name, "a");
+            Service b = node(name, "b");
+            assertThat(store.batches(List.of(a, b))).containsExactly(List.of(a), List.of(b));
+            // A group takes one record per put; more would not be all or nothing.
+            LivenessGroup group = store.openGroup(store.ttlClass(Duration.ofSeconds(3)));
+            try {
+                assertThatThrownBy(() -> group.put(List.of(a, b))).isInstanceOf(IllegalArgumentException.class);
+                assertThat(group.isEmpty()).isTrue();
+                assertThat(registry.getService(name)).isEmpty();
+            } finally {
+                group.close(true);
+            }
+            assertThat(store.sessionOf(Duration.ofSeconds(3))).as("closed with its group").isNull();
         }
     }
 

@@ -2,11 +2,14 @@ package io.microregistry.zookeeper;
 
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
+import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
+import io.microregistry.backend.StoreRegistry;
+import io.microregistry.metrics.RegistryObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +72,7 @@ class ZookeeperSessionTest {
     }
 
     private Stat stat(String name) throws Exception {
-        return raw.checkExists().forPath(ZookeeperPaths.node(name, "n1"));
+        return raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1"));
     }
 
     @Test
@@ -76,7 +81,7 @@ class ZookeeperSessionTest {
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(TTL));
             Watcher watcher = reader.watch(WatchOptions.service(name));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long oldSession = session.currentSessionId();
             assertThat(stat(name).getEphemeralOwner()).isEqualTo(oldSession);
 
@@ -97,11 +102,44 @@ class ZookeeperSessionTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void eachSessionLossAndEachNodeWrittenBackIsReportedToTheObserver() throws Exception {
+        String name = "observed-" + UUID.randomUUID();
+        List<String> events = new CopyOnWriteArrayList<>();
+        RegistryObserver observer = new RegistryObserver() {
+            @Override
+            public void livenessLost(String primitive, int records) {
+                events.add("lost " + primitive + " " + records);
+            }
+
+            @Override
+            public void writtenBack(String service, String nodeId) {
+                events.add("back " + nodeId);
+            }
+        };
+        ZookeeperStore store = new ZookeeperStore(ConnectSettings.from(RegistryConfig.of(fixture.connectString())));
+        try (Registry registry = new StoreRegistry(store, observer)) {
+            Service two = Service.builder(name).version("1").node("n1", "127.0.0.1:1").node("n2", "127.0.0.1:2")
+                    .build();
+            registry.register(two, RegisterOptions.ttl(TTL));
+            assertThat(events).as("nothing lost yet").isEmpty();
+
+            fixture.loseSession(registry);
+
+            await().atMost(BOUND).untilAsserted(() -> assertThat(events)
+                    .containsExactlyInAnyOrder("lost session 2", "back n1", "back n2"));
+            assertThat(events.get(0)).as("the loss comes first").isEqualTo("lost session 2");
+            assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1")).getEphemeralOwner())
+                    .isEqualTo(store.sessionOf(TTL).currentSessionId());
+        }
+    }
+
+    @Test
     void staleNodeOfTheClientsOldSessionIsReplaced() throws Exception {
         String name = "stale-" + UUID.randomUUID();
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(TTL));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long oldSession = session.currentSessionId();
 
             // The client believes its session expired; the server still holds it, and the node.
@@ -130,7 +168,7 @@ class ZookeeperSessionTest {
         Duration ttl = Duration.ofSeconds(6);
         try (Registry registry = fixture.newClient(); Registry reader = fixture.newClient()) {
             registry.register(service(name), RegisterOptions.ttl(ttl));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(ttl);
+            Session session = ZookeeperFixture.store(registry).sessionOf(ttl);
             long sessionId = session.currentSessionId();
             Stat before = stat(name);
             Watcher watcher = reader.watch(WatchOptions.service(name));
@@ -163,7 +201,7 @@ class ZookeeperSessionTest {
                 writer.register(Service.builder(name).version("1").node(id, "127.0.0.1:1").build());
             }
             Watcher watcher = watching.watch(WatchOptions.service(name));
-            Session session = ((ZookeeperRegistry) watching).sessionOf(RegisterOptions.DEFAULT_TTL);
+            Session session = ZookeeperFixture.store(watching).sessionOf(RegisterOptions.DEFAULT_TTL);
             AtomicInteger reconnects = new AtomicInteger();
             session.addListener((c, state) -> {
                 if (state == ConnectionState.RECONNECTED) {
@@ -201,11 +239,11 @@ class ZookeeperSessionTest {
             registry.register(service(name), RegisterOptions.ttl(TTL));
             // A second node keeps the TTL's session open (and recovering) after n1 is gone.
             registry.register(other, RegisterOptions.ttl(TTL));
-            Session session = ((ZookeeperRegistry) registry).sessionOf(TTL);
+            Session session = ZookeeperFixture.store(registry).sessionOf(TTL);
             long firstSession = session.currentSessionId();
 
             // Deleting a znode needs DELETE on its parent: take it away so the delete fails.
-            String directory = ZookeeperPaths.service(name);
+            String directory = ZookeeperPaths.DEFAULT.service(name);
             List<ACL> acl = raw.getACL().forPath(directory);
             raw.setACL().withACL(List.of(new ACL(Perms.ALL & ~Perms.DELETE, Ids.ANYONE_ID_UNSAFE))).forPath(directory);
             try {
@@ -241,7 +279,7 @@ class ZookeeperSessionTest {
     }
 
     private Stat stat(String name, String nodeId) throws Exception {
-        return raw.checkExists().forPath(ZookeeperPaths.node(name, nodeId));
+        return raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, nodeId));
     }
 
     /**

@@ -1,0 +1,291 @@
+package io.microregistry.consul;
+
+import io.microregistry.Service;
+import io.microregistry.WatchOptions;
+import io.microregistry.Watcher;
+import io.microregistry.backend.Backoff;
+import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.RegistryStore;
+import io.microregistry.metrics.RegistryObserver;
+import org.kiwiproject.consul.Consul;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The {@link RegistryStore} of a Consul agent, laid out as go-micro lays it out: one agent
+ * service per node ({@code ID} = node id, {@code Name} = service name; see {@link ConsulIds} for
+ * names and ids that cannot be used as they are), go-micro tags ({@link ServiceRecords},
+ * {@link GoMicroTags}) and a TTL check per agent service, kept passing by the client's one
+ * {@link CheckKeeper}.
+ *
+ * <ul>
+ *   <li><b>Liveness</b>: a {@link TtlCheckGroup} per TTL class (the TTL rounded up to whole
+ *       seconds); each record is its own agent registration with its own TTL check, so
+ *       {@link #batches} writes one record per batch and the core undoes earlier ones if a later
+ *       node fails. A lost check (agent restarted, service reaped) is registered again by the
+ *       keeper, with backoff, until removed.</li>
+ *   <li><b>IDs</b>: Consul IDs are unique per agent, node ids only per service. A node gets its
+ *       node id as ID unless the agent holds it for another node (then
+ *       {@link ServiceRecords#qualifiedId}); an ID this client does not keep is looked up on the
+ *       agent first ({@link AgentServices}), so another client's node is never overwritten.</li>
+ *   <li><b>Reads</b> see passing nodes only and are {@code ?consistent} ({@link BlockingQuery#CONSISTENT}):
+ *       one health read for a service, one node-dump read for all, so a node whose owner died
+ *       disappears within its TTL, also across an agent crash.</li>
+ *   <li><b>Watches</b> are {@link ConsulWatch}es over the client's one shared {@link ConsulFeed}
+ *       blocking query: one thread and one held agent connection per client however many it follows.</li>
+ *   <li><b>Limits</b>: at most {@link #MAX_NODES_PER_CALL} nodes per registration.</li>
+ * </ul>
+ *
+ * <p>Thread-safe; every agent call blocks for at most the configured timeout. Failures are
+ * translated by {@link ConsulFailures}; a call that fails because {@link #close()} tore the
+ * client down under it is an {@link IllegalStateException}, as for a closed registry.
+ */
+final class ConsulStore implements RegistryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulStore.class);
+
+    /**
+     * Nodes one {@code register} call may carry: each node is one agent registration (plus, for
+     * an ID this client does not hold yet, one lookup), and the agent writes each to disk and
+     * syncs it to the catalog, so a call's time grows with its nodes; past this it is refused
+     * before anything is written rather than left running for minutes.
+     */
+    static final int MAX_NODES_PER_CALL = 1_000;
+
+    private final ConsulConnector connector;
+    private final ConsulFailures failures;
+    private final ExecutorService clientThreads;
+    private final Consul consul;
+    private final CheckKeeper keeper;
+    private final AgentServices agentServices;
+    private final ConsulFeed feed;
+    private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
+    private volatile boolean closed;
+    /** Set once a group's release found the agent unreachable: the other groups then do not wait it out again. */
+    private volatile boolean unreachable;
+
+    ConsulStore(ConsulConnector connector) {
+        this.connector = connector;
+        this.failures = new ConsulFailures(connector.describe(), connector.hasToken());
+        this.clientThreads = Executors.newCachedThreadPool(new DaemonThreads("consul-client"));
+        this.consul = connector.open(clientThreads);
+        this.keeper = new CheckKeeper(consul.agentClient(), connector.describe(), Backoff.DEFAULT);
+        this.agentServices = new AgentServices(consul, connector.timeout());
+        this.feed = new ConsulFeed(connector, Backoff.DEFAULT, warnings);
+        LOG.info("opened Consul registry on agent {}", connector.describe());
+    }
+
+    @Override
+    public String describe() {
+        return "Consul agent " + connector.describe();
+    }
+
+    @Override
+    public void check(Service service) {
+        if (service.nodes().size() > MAX_NODES_PER_CALL) {
+            throw new IllegalArgumentException("service nodes: at most " + MAX_NODES_PER_CALL + " nodes per register "
+                    + "call on Consul, was " + service.nodes().size() + "; register them in several calls");
+        }
+    }
+
+    /** Whole seconds, rounded up: the check's TTL is per registration, and a node must not vanish early. */
+    @Override
+    public Duration ttlClass(Duration ttl) {
+        return Duration.ofSeconds(ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0));
+    }
+
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass) {
+        return new TtlCheckGroup(this, keeper, ttlClass);
+    }
+
+    /** The client's observer hears of every check the keeper loses and writes back, whatever its group. */
+    @Override
+    public LivenessGroup openGroup(Duration ttlClass, RegistryObserver observer) {
+        keeper.reportTo(observer);
+        return openGroup(ttlClass);
+    }
+
+    /** One record per batch: each node is its own agent registration. */
+    @Override
+    public List<List<Service>> batches(List<Service> records) {
+        return records.stream().map(List::of).toList();
+    }
+
+    @Override
+    public List<Service> read(Optional<String> name) {
+        if (name.isPresent()) {
+            return call("look up service '" + name.get() + "'", () -> new ArrayList<>(ServiceRecords.passing(
+                    name.get(), consul.healthClient().getHealthyServiceInstances(ConsulIds.consulName(name.get()),
+                            BlockingQuery.CONSISTENT).getResponse(), warnings).values()));
+        }
+        // One consistent read of the node dump, not one health read per service name.
+        return call("list services", () -> {
+            List<Service> records = new ArrayList<>();
+            feed.readOnce().values().forEach(byKey -> records.addAll(byKey.values()));
+            return records;
+        });
+    }
+
+    /**
+     * Removes the agent services of a node this client does not keep (any more): its node id and
+     * its qualified ID, each only where the agent holds it for this very node. Both forms are
+     * looked at whatever {@code includingOwn} says: the own one was removed by its group already.
+     */
+    @Override
+    public void remove(String serviceName, String nodeId, boolean includingOwn) {
+        run("deregister service '" + serviceName + "' node '" + nodeId + "'", () -> {
+            List<String> ids = ConsulIds.plainId(nodeId)
+                    ? List.of(nodeId, ServiceRecords.qualifiedId(serviceName, nodeId))
+                    : List.of(ServiceRecords.qualifiedId(serviceName, nodeId));
+            for (String id : ids) {
+                if (keeper.holderOf(id) == null) {
+                    // An ID this client keeps belongs to another of its nodes.
+                    removeFromAgent(serviceName, nodeId, id);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Watcher watch(WatchOptions options) {
+        ConsulWatch watch = new ConsulWatch(options, feed::status, feed::detach);
+        String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");
+        try {
+            return call(what, () -> watch.establish(feed.attach(watch)));
+        } catch (RuntimeException e) {
+            watch.stop();
+            throw e;
+        }
+    }
+
+    /** Stops the shared feed and the keeper's threads and shuts the HTTP clients down. */
+    @Override
+    public void close() {
+        closed = true;
+        feed.close();
+        keeper.shutdown();
+        consul.destroy();
+        try {
+            feed.awaitTermination(Duration.ofSeconds(2));
+            clientThreads.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The agent service ids this client keeps alive. For fault-injection tests. */
+    Set<String> keptIds() {
+        return keeper.keptIds();
+    }
+
+    /**
+     * The Consul service ID for a node: its node id, as go-micro does, unless the agent holds
+     * that ID for another node or service name (Consul IDs are unique per agent, node ids only
+     * per service); then {@link ServiceRecords#qualifiedId}. A node keeps the ID it already has.
+     *
+     * <p>What this client keeps alive itself is known without asking the agent, so re-registering
+     * a node (and any node whose plain ID this client holds for another service) costs no lookup.
+     * Only an ID this client does not hold is looked up, plain and qualified ID in parallel.
+     * Throws the client's exceptions.
+     */
+    String consulId(String name, String nodeId) {
+        String qualified = ServiceRecords.qualifiedId(name, nodeId);
+        if (!ConsulIds.plainId(nodeId)) {
+            // Not safe as a Consul ID as it is (case, path characters): only the qualified form is injective.
+            return qualified;
+        }
+        String kept = keptId(name, nodeId);
+        if (kept != null) {
+            return kept;
+        }
+        if (keeper.holderOf(nodeId) != null) {
+            // This client holds the plain ID for another node: the agent cannot tell us more.
+            return qualified;
+        }
+        Map<String, IdHolder> held = agentServices.holdersOf(nodeId, qualified);
+        IdHolder plain = held.get(nodeId);
+        if (plain == null || plain.is(name, nodeId)) {
+            // Free, or this very node (registered by an earlier client): keep a qualified ID it already has.
+            return held.containsKey(qualified) ? qualified : nodeId;
+        }
+        return qualified;
+    }
+
+    /** The ID the keeper holds node {@code nodeId} of {@code name} under (kept or forgotten), or null. */
+    String keptId(String name, String nodeId) {
+        String qualified = ServiceRecords.qualifiedId(name, nodeId);
+        if (ConsulIds.plainId(nodeId)) {
+            IdHolder keptPlain = keeper.holderOf(nodeId);
+            if (keptPlain != null && keptPlain.is(name, nodeId)) {
+                return nodeId;
+            }
+        }
+        IdHolder keptQualified = keeper.holderOf(qualified);
+        return keptQualified != null && keptQualified.is(name, nodeId) ? qualified : null;
+    }
+
+    /** Deregisters agent service {@code id}; one the agent does not have is no error. Throws the client's exceptions. */
+    void deregisterFromAgent(String id) {
+        try {
+            consul.agentClient().deregister(id);
+        } catch (RuntimeException e) {
+            if (ConsulFailures.status(e) != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Removes the agent service {@code id} if it is node {@code nodeId} of {@code name}; absent is fine. */
+    private void removeFromAgent(String name, String nodeId, String id) {
+        IdHolder current = agentServices.holderOf(id);
+        if (current != null && current.is(name, nodeId)) {
+            deregisterFromAgent(id);
+        }
+    }
+
+    /** Whether a group's release found the agent unreachable (see {@link TtlCheckGroup#close}). */
+    boolean unreachable() {
+        return unreachable;
+    }
+
+    void markUnreachable() {
+        unreachable = true;
+    }
+
+    /** Runs one agent interaction, translating what the client throws (see {@link ConsulFailures}). */
+    <T> T call(String action, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            if (closed && !(e instanceof IllegalStateException)) {
+                // The call raced close(), which tore the client down under it: that is the contract's
+                // "closed", not backend trouble.
+                IllegalStateException racing = new IllegalStateException("this Consul registry was closed during: "
+                        + action);
+                racing.initCause(e);
+                throw racing;
+            }
+            throw failures.translate(action, e);
+        }
+    }
+
+    /** {@link #call} for a body without result. */
+    void run(String action, Runnable body) {
+        call(action, () -> {
+            body.run();
+            return null;
+        });
+    }
+}
