@@ -2,6 +2,7 @@ package io.microregistry.backend;
 
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.WatcherStoppedException;
 
@@ -27,14 +28,28 @@ public final class EventQueue implements Watcher {
     private final Runnable onStop;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final java.util.function.Supplier<WatchStatus> status;
 
     /**
      * @param options which events to keep
      * @param onStop  run once when the watcher stops (release the backend watch); may be null
      */
     public EventQueue(WatchOptions options, Runnable onStop) {
+        this(options, onStop, WatchStatus::current);
+    }
+
+    /**
+     * A queue that is the whole user-facing watcher of a backend watch: {@link #status()} answers
+     * what {@code status} says (the backend watch's own health).
+     *
+     * @param options which events to keep
+     * @param onStop  run once when the watcher stops (release the backend watch); may be null
+     * @param status  the backend watch's status, read on every {@link #status()}; non-blocking
+     */
+    public EventQueue(WatchOptions options, Runnable onStop, java.util.function.Supplier<WatchStatus> status) {
         this.options = options;
         this.onStop = onStop == null ? () -> { } : onStop;
+        this.status = status;
     }
 
     /** The filter this queue applies. */
@@ -88,5 +103,10 @@ public final class EventQueue implements Watcher {
     @Override
     public boolean isStopped() {
         return stopped.get();
+    }
+
+    @Override
+    public WatchStatus status() {
+        return status.get();
     }
 }

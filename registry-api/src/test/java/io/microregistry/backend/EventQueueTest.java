@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+@org.junit.jupiter.api.Timeout(30)
 class EventQueueTest {
 
     private static WatchEvent created(String service) {
@@ -57,5 +58,20 @@ class EventQueueTest {
         queue.offer(created("a"));
         assertThatThrownBy(queue::next).isInstanceOf(WatcherStoppedException.class);
         assertThatThrownBy(() -> queue.next(Duration.ZERO)).isInstanceOf(WatcherStoppedException.class);
+    }
+
+    @Test
+    void statusIsWhatTheBackendWatchSays() {
+        java.util.concurrent.atomic.AtomicReference<io.microregistry.WatchStatus> status =
+                new java.util.concurrent.atomic.AtomicReference<>(io.microregistry.WatchStatus.current());
+        EventQueue queue = new EventQueue(WatchOptions.all(), null, status::get);
+        assertThat(queue.status().state()).isEqualTo(io.microregistry.WatchStatus.State.CURRENT);
+
+        status.set(io.microregistry.WatchStatus.of(io.microregistry.WatchStatus.State.STALE,
+                new io.microregistry.RegistryUnavailableException("server gone", null)));
+
+        assertThat(queue.status().state()).isEqualTo(io.microregistry.WatchStatus.State.STALE);
+        assertThat(new EventQueue(WatchOptions.all(), null).status().state())
+                .isEqualTo(io.microregistry.WatchStatus.State.CURRENT);
     }
 }

@@ -29,11 +29,23 @@ import java.util.concurrent.TimeUnit;
  * (ids share {@link KeyLocks} stripes, so memory stays bounded however many ids come and go).
  * After {@link #shutdown()} nothing is kept alive any more. One keeper serves every
  * {@link TtlCheckGroup} of a client: each group is the view of the ids it keeps, of one TTL.
+ *
+ * <p><b>Writes whose outcome is unknown.</b> Serialising our own writes does not order them at
+ * the agent: a registration that timed out on our side (the agent was stopped, restarting or
+ * slow) may still be applied later, after a newer registration of the same id, and would then
+ * hold an older record under a passing check for as long as the agent lives (seen in the fault
+ * soak: one node served at an older generation across three agent restarts). So after any write
+ * of an id that failed without an answer from the agent, the id is <em>unsettled</em>: its next
+ * {@value #REASSERTS} keep-alive steps register the record this keeper holds instead of passing
+ * the check, which puts the agent back on what this client last wrote successfully (or kept,
+ * when the last write failed) once any late write has landed.
  */
 final class CheckKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(CheckKeeper.class);
     /** Two threads: a pass is one short local HTTP call, but one slow agent call must not stall all. */
     private static final int THREADS = 2;
+    /** Keep-alive steps that register again after a write of unknown outcome. */
+    static final int REASSERTS = 2;
 
     private final AgentClient agent;
     private final String agentName;
@@ -43,6 +55,8 @@ final class CheckKeeper {
     /** Registrations {@link #forget forgotten} for a move between TTL groups, until kept again or dropped. */
     private final Map<String, Kept> forgotten = new ConcurrentHashMap<>();
     private final KeyLocks locks = new KeyLocks();
+    /** Id to the registrations still to re-assert after a write of unknown outcome; under the id's lock. */
+    private final Map<String, Integer> unsettled = new ConcurrentHashMap<>();
     /** Told of each lost check and each registration written back; the client's, once known. */
     private volatile RegistryObserver observer = RegistryObserver.none();
 
@@ -92,7 +106,12 @@ final class CheckKeeper {
     void register(Registration registration, IdHolder holder, Duration ttl) {
         String id = registration.getId();
         synchronized (lock(id)) {
-            agent.register(registration);
+            try {
+                agent.register(registration);
+            } catch (RuntimeException e) {
+                unsettleIfUnanswered(id, e);
+                throw e;
+            }
             forgotten.remove(id);
             Kept entry = new Kept(registration, holder, ttl);
             Kept old = kept.put(id, entry);
@@ -119,6 +138,30 @@ final class CheckKeeper {
         synchronized (lock(id)) {
             removal.run();
             stop(id);
+        }
+    }
+
+    /** Whether {@code id} will register again on its next keep-alive steps. For tests. */
+    boolean isUnsettled(String id) {
+        return unsettled.containsKey(id);
+    }
+
+    /**
+     * Marks {@code id} unsettled if {@code failure} leaves open whether the agent applied the
+     * write: any failure but an answer from the agent (an HTTP status) or a refused connection.
+     */
+    private void unsettleIfUnanswered(String id, Throwable failure) {
+        if (ConsulFailures.status(failure) > 0) {
+            return;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return;
+            }
+        }
+        if (unsettled.put(id, REASSERTS) == null) {
+            LOG.info("registration of service id '{}' on Consul agent {} ended without an answer; registering it again"
+                    + " on its next {} keep-alive steps in case the agent applies it late", id, agentName, REASSERTS);
         }
     }
 
@@ -171,6 +214,7 @@ final class CheckKeeper {
     void stop(String id) {
         synchronized (lock(id)) {
             forgotten.remove(id);
+            unsettled.remove(id);
             Kept old = kept.remove(id);
             if (old != null) {
                 old.cancel();
@@ -229,12 +273,20 @@ final class CheckKeeper {
             if (entry.cancelled || kept.get(id) != entry) {
                 return;
             }
+            Integer reasserts = unsettled.get(id);
             try {
                 if (entry.lost) {
-                    agent.register(entry.registration);
+                    register(id, entry.registration);
                     LOG.info("re-registered service '{}' node '{}' with Consul agent {} after {} attempt(s)",
                             entry.registration.getName(), id, agentName, entry.attempt);
                     observer.writtenBack(entry.holder.name(), entry.holder.nodeId());
+                } else if (reasserts != null) {
+                    register(id, entry.registration);
+                    if (reasserts > 1) {
+                        unsettled.put(id, reasserts - 1);
+                    } else {
+                        unsettled.remove(id);
+                    }
                 } else {
                     agent.pass(id);
                 }
@@ -255,6 +307,16 @@ final class CheckKeeper {
                 }
                 schedule(id, entry, backoff.delay(entry.attempt++));
             }
+        }
+    }
+
+    /** One registration by the keep-alive; a failure without an answer unsettles the id again. */
+    private void register(String id, Registration registration) {
+        try {
+            agent.register(registration);
+        } catch (RuntimeException e) {
+            unsettleIfUnanswered(id, e);
+            throw e;
         }
     }
 

@@ -39,44 +39,17 @@ final class ConsulWatch {
         this.options = options;
         this.status = status;
         this.onStop = onStop;
-        this.queue = new EventQueue(options, this::stop);
-    }
-
-    /** The watcher handed out: the event queue, with the feed's status. */
-    private final class Handle implements Watcher {
-        @Override
-        public WatchEvent next() throws InterruptedException {
-            return queue.next();
-        }
-
-        @Override
-        public java.util.Optional<WatchEvent> next(java.time.Duration timeout) throws InterruptedException {
-            return queue.next(timeout);
-        }
-
-        @Override
-        public void stop() {
-            ConsulWatch.this.stop();
-        }
-
-        @Override
-        public boolean isStopped() {
-            return queue.isStopped();
-        }
-
-        @Override
-        public WatchStatus status() {
-            return status.get();
-        }
+        this.queue = new EventQueue(options, this::stop, status);
     }
 
     /**
      * Takes {@code baseline} (the whole catalog view at the time the watch opened) as known, so it
-     * is reported as nothing; every later change is delivered. Returns the watcher to hand out.
+     * is reported as nothing; every later change is delivered. Returns the watcher to hand out:
+     * the event queue, which reports the feed's status.
      */
     synchronized Watcher establish(Map<String, Map<String, Service>> baseline) {
         view = scope(baseline);
-        return new Handle();
+        return queue;
     }
 
     /** A newer view of the whole catalog: delivers what changed in this watch's scope. */

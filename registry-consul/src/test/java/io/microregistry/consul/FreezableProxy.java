@@ -12,13 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder in front of a real agent that can be frozen: once frozen it keeps accepting
  * and keeps connections open but drops every byte the client sends, so each call hangs until
- * the client's own timeout, as with a hung agent. For tests; daemon threads, closed by close().
+ * the client's own timeout, as with a hung agent. It can also {@link #hold()} requests: they
+ * are kept, not dropped, and reach the agent when {@link #release() released}, even if the
+ * client gave up on them meanwhile, as a request stuck in a stopped or restarting agent is
+ * applied late. For tests; daemon threads, closed by close().
  */
 final class FreezableProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    /** Guards {@link #held}; released pumps wait on it. */
+    private final Object holdLock = new Object();
+    private boolean held;
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
@@ -47,6 +53,35 @@ final class FreezableProxy implements AutoCloseable {
         frozen = true;
     }
 
+    /** From now on, requests wait in the proxy instead of reaching the agent. */
+    void hold() {
+        synchronized (holdLock) {
+            held = true;
+        }
+    }
+
+    /** Every held request goes on to the agent, in its connection's order. */
+    void release() {
+        synchronized (holdLock) {
+            held = false;
+            holdLock.notifyAll();
+        }
+    }
+
+    private boolean held() {
+        synchronized (holdLock) {
+            return held;
+        }
+    }
+
+    private void awaitRelease() throws InterruptedException {
+        synchronized (holdLock) {
+            while (held) {
+                holdLock.wait();
+            }
+        }
+    }
+
     private void acceptLoop() {
         try {
             while (true) {
@@ -70,17 +105,37 @@ final class FreezableProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean request) {
         byte[] buffer = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (request && frozen) {
                     continue; // the hung agent never sees the request
                 }
+                if (request && held()) {
+                    pending.write(buffer, 0, n);
+                    continue;
+                }
+                pending.writeTo(out);
+                pending.reset();
                 out.write(buffer, 0, n);
                 out.flush();
             }
+            if (pending.size() > 0) {
+                // The client gave up; the agent still gets the request once released, and the
+                // connection stays open so that the agent answers it rather than drops it.
+                awaitRelease();
+                pending.writeTo(out);
+                out.flush();
+                return;
+            }
+            to.close();
         } catch (IOException e) {
             // closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

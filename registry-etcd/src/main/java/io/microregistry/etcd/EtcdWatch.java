@@ -18,7 +18,6 @@ import io.microregistry.backend.SnapshotDiff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,37 +91,12 @@ final class EtcdWatch {
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.prefix = options.service().map(layout::watchPrefix).orElse(layout.root());
-        this.queue = new EventQueue(options, this::stop);
+        this.queue = new EventQueue(options, this::stop, () -> status);
     }
 
-    /** The user's watcher: the queue, plus this watch's {@link WatchStatus}. */
+    /** The user's watcher: the queue, which reports this watch's {@link WatchStatus}. */
     Watcher watcher() {
-        return new Watcher() {
-            @Override
-            public WatchEvent next() throws InterruptedException {
-                return queue.next();
-            }
-
-            @Override
-            public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
-                return queue.next(timeout);
-            }
-
-            @Override
-            public void stop() {
-                queue.stop();
-            }
-
-            @Override
-            public boolean isStopped() {
-                return queue.isStopped();
-            }
-
-            @Override
-            public WatchStatus status() {
-                return status;
-            }
-        };
+        return queue;
     }
 
     /** Moves to {@code state}; logs once per change of state, never per attempt. */

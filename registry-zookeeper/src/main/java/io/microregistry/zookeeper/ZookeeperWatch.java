@@ -22,14 +22,12 @@ import org.apache.zookeeper.Watcher.WatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -62,7 +60,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe. All work runs on the client's one watch thread, in order; ZooKeeper's event
  * thread only hands notifications over.
  */
-final class ZookeeperWatch implements Watcher {
+final class ZookeeperWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ZookeeperWatch.class);
 
     private final Session session;
@@ -113,7 +111,7 @@ final class ZookeeperWatch implements Watcher {
         this.queue = new EventQueue(options, () -> {
             session.client().getConnectionStateListenable().removeListener(connection);
             submit(this::removeWatch);
-        });
+        }, () -> status);
     }
 
     /**
@@ -129,7 +127,7 @@ final class ZookeeperWatch implements Watcher {
         });
         try {
             first.get(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            return this;
+            return queue;
         } catch (TimeoutException e) {
             first.cancel(true);
             stop();
@@ -145,31 +143,14 @@ final class ZookeeperWatch implements Watcher {
         }
     }
 
-    // ---- Watcher: the user's side ----
+    // ---- the user's side: the queue, which reports this watch's status ----
 
-    @Override
-    public WatchEvent next() throws InterruptedException {
-        return queue.next();
-    }
-
-    @Override
-    public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
-        return queue.next(timeout);
-    }
-
-    @Override
-    public void stop() {
+    private void stop() {
         queue.stop();
     }
 
-    @Override
-    public boolean isStopped() {
+    private boolean isStopped() {
         return queue.isStopped();
-    }
-
-    @Override
-    public WatchStatus status() {
-        return status;
     }
 
     // ---- following the server ----
