@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  */
 final class LeaseKeeper implements LivenessGroup {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+    /** etcd's default {@code --max-txn-ops}. */
+    private static final int RECOVERY_TXN_OPS = 128;
 
     private final EtcdCalls calls;
     private final ScheduledExecutorService scheduler;
@@ -244,8 +246,18 @@ final class LeaseKeeper implements LivenessGroup {
     /** Grants a lease, puts every kept key on it and starts its keep-alive. Holds the lock. */
     private void establish(String action) {
         long lease = calls.grant(ttlSeconds, action);
+        // In transactions of at most etcd's 128 operations, not key by key: a process stopped
+        // mid-recovery leaves its keys on as few leases as possible.
+        Map<String, byte[]> chunk = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> entry : keys.entrySet()) {
-            calls.put(entry.getKey(), entry.getValue(), lease, action);
+            chunk.put(entry.getKey(), entry.getValue());
+            if (chunk.size() == RECOVERY_TXN_OPS) {
+                calls.putAll(chunk, lease, action);
+                chunk.clear();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            calls.putAll(chunk, lease, action);
         }
         long previous = leaseId;
         leaseId = lease;
