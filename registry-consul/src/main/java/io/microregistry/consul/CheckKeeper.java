@@ -96,9 +96,12 @@ final class CheckKeeper {
     /**
      * Registers the service with the agent and keeps it alive from now on, replacing any earlier
      * registration of the same id; {@code holder} says which node of which service it is. The
-     * check starts passing with the registration, so the first pass is due a third of the TTL
-     * later, not now. Throws what the agent client throws if the first write fails; an earlier
-     * keep-alive of the id then goes on unchanged.
+     * check starts passing with the registration and is passed once more at once: the agent
+     * persists a TTL check's status only when the check is updated, not when it is registered,
+     * so until that first pass an agent restart would bring the check back critical and the node
+     * would vanish until its next keep-alive. Throws what the agent client throws if the
+     * registration fails; an earlier keep-alive of the id then goes on unchanged. A failed first
+     * pass is the keep-alive's to retry.
      */
     void register(Registration registration, IdHolder holder, Duration ttl) {
         String id = registration.getId();
@@ -115,7 +118,14 @@ final class CheckKeeper {
             if (old != null) {
                 old.cancel();
             }
-            schedule(id, entry, passInterval(ttl));
+            Duration firstBeat = passInterval(ttl);
+            try {
+                agent.pass(id);
+            } catch (NotRegisteredException | RuntimeException e) {
+                LOG.debug("first pass of '{}' failed, the keep-alive retries it at once: {}", id, reason(e));
+                firstBeat = Duration.ZERO;
+            }
+            schedule(id, entry, firstBeat);
         }
     }
 

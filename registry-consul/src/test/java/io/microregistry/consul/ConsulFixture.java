@@ -5,7 +5,6 @@ import io.microregistry.RegistryConfig;
 import io.microregistry.backend.StoreRegistry;
 import io.microregistry.tck.Capability;
 import io.microregistry.tck.RegistryFixture;
-import io.microregistry.tck.Suppressions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,14 +16,33 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCK's porting package for Consul: one real dev agent per fixture, clients of the
+ * The TCK's porting package for Consul: one real agent per fixture, clients of the
  * {@code consul} provider on it, and every fault hook (abandon a client, SIGKILL a child JVM
- * registrant, restart the agent, which loses all state).
+ * registrant, restart the agent, drop a client's services behind its back).
+ *
+ * <p>{@link #persistent()} runs a single-server agent with a data dir, so a
+ * {@linkplain #restartServer() restart} keeps the catalog and the agent's services and checks,
+ * as a production agent does; the plain constructor runs a dev agent, which loses everything on
+ * a restart (cheaper to start; for suites that never restart it).
  *
  * <p>Not thread-safe except {@link #newClient()}.
  */
 final class ConsulFixture implements RegistryFixture {
-    private final ConsulAgent agent = ConsulAgent.start();
+    private final ConsulAgent agent;
+
+    /** A fixture on a dev agent: keeps nothing across {@link #restartServer()}. */
+    ConsulFixture() {
+        this(ConsulAgent.start());
+    }
+
+    private ConsulFixture(ConsulAgent agent) {
+        this.agent = agent;
+    }
+
+    /** A fixture on a persistent single-server agent: its catalog survives {@link #restartServer()}. */
+    static ConsulFixture persistent() {
+        return new ConsulFixture(ConsulAgent.startPersistent());
+    }
 
     ConsulAgent agent() {
         return agent;
@@ -100,16 +118,6 @@ final class ConsulFixture implements RegistryFixture {
     @Override
     public Set<String> sharedThreadPrefixes() {
         return Set.of("OkHttp", "Okio Watchdog");
-    }
-
-    @Override
-    public Map<String, String> suppressed() {
-        return Suppressions.builder()
-                .suppress("watcherSeesDeltasAcrossARestart", "the dev agent loses its catalog on restart and the "
-                        + "watcher reports that truthfully: live nodes arrive as DELETE, then CREATE once their "
-                        + "keepers re-register, instead of no event (or UPDATE when changed); needs a resync grace "
-                        + "period in the Consul watcher (TCK issue 10 finding)")
-                .build();
     }
 
     @Override

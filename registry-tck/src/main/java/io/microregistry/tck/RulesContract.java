@@ -7,6 +7,7 @@ import io.microregistry.Service;
 import io.microregistry.Value;
 import io.microregistry.WatchOptions;
 import io.microregistry.backend.RegistrationRules;
+import io.microregistry.backend.ServiceJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +28,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * {@link IllegalArgumentException} naming the field, by every operation that takes it; each
  * value at the edge of a rule (longest allowed, empty where allowed) is accepted and comes
  * back exactly; and a call rejected for any field writes nothing, not even its valid nodes.
+ * The limits on a whole record (values per endpoint, bytes of one node's record) are generated
+ * the same way, from {@link #limits()}: one over is rejected naming what is too big, and a
+ * record of exactly the largest size is accepted and comes back whole.
  */
 public abstract class RulesContract extends Contract {
 
@@ -138,6 +142,135 @@ public abstract class RulesContract extends Contract {
             edges.add("-----BEGIN-----\r\n\tline two\n-----END-----");
         }
         return edges;
+    }
+
+    /**
+     * One limit on a whole record, broken one way: the words the rejection must contain (the
+     * field, or the node whose record is too big) and how to build the breaking service from a
+     * base name. Every breaking service also carries a valid node, which must not be written.
+     */
+    record Limit(String name, String field, java.util.function.Function<String, Service> over) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A value tree of exactly {@code count} values: a root and {@code count - 1} leaves. */
+    static Value flat(String root, int count) {
+        List<Value> leaves = new ArrayList<>(count - 1);
+        for (int i = 1; i < count; i++) {
+            leaves.add(Value.of("f" + i, "string"));
+        }
+        return new Value(root, "Root", leaves);
+    }
+
+    /**
+     * Metadata of {@code chars} characters of {@code filler} in all, in values of the longest
+     * length the rules allow (each within the rules, so only the record's size can break one).
+     */
+    static Map<String, String> bulk(int chars, String filler) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        int chunk = RegistrationRules.MAX_METADATA_VALUE_LENGTH;
+        for (int i = 0; chars > 0; i++) {
+            int n = Math.min(chunk, chars);
+            metadata.put("k" + i, filler.repeat(n));
+            chars -= n;
+        }
+        return metadata;
+    }
+
+    /**
+     * The service {@code base} with node n1 and node n2 whose record is exactly {@code bytes}
+     * bytes of JSON (ASCII metadata of n2 padded to size), or null if it cannot be built so.
+     */
+    static Service recordOfSize(String base, int bytes) {
+        Service shell = new Service(base, "1", null, null, List.of(plain("n1")));
+        Node n2 = new Node("n2", "127.0.0.1:2", Map.of());
+        int empty = ServiceJson.encode(shell.withNode(n2)).length;
+        // Each metadata entry "kN":"…" costs its value plus a few bytes of key and quotes; pad the last one.
+        Map<String, String> metadata = bulk(bytes - empty, "m");
+        for (int attempt = 0; attempt < 4; attempt++) {
+            int size = ServiceJson.encode(shell.withNode(n2.withMetadata(metadata))).length;
+            if (size == bytes) {
+                return shell.withNodes(List.of(plain("n1"), n2.withMetadata(metadata)));
+            }
+            String lastKey = null;
+            for (String key : metadata.keySet()) {
+                lastKey = key;
+            }
+            String last = metadata.get(lastKey);
+            int want = last.length() - (size - bytes);
+            if (want < 1) {
+                metadata.remove(lastKey);
+            } else if (want > RegistrationRules.MAX_METADATA_VALUE_LENGTH) {
+                metadata.put("k" + metadata.size(), "m".repeat(want - RegistrationRules.MAX_METADATA_VALUE_LENGTH));
+            } else {
+                metadata.put(lastKey, "m".repeat(want));
+            }
+        }
+        return null;
+    }
+
+    /** Every limit on a whole record, each broken by the least that breaks it. */
+    static List<Limit> limits() {
+        int values = RegistrationRules.MAX_VALUES_PER_ENDPOINT;
+        int bytes = RegistrationRules.MAX_RECORD_BYTES;
+        return List.of(
+                new Limit("values per endpoint: request tree one over", "endpoint Ok.Call", base -> new Service(base,
+                        "1", null, List.of(new Endpoint("Ok.Call", flat("req", values + 1), null, null)),
+                        List.of(plain("n1")))),
+                new Limit("values per endpoint: request and response together one over", "endpoint Ok.Call",
+                        base -> new Service(base, "1", null, List.of(Endpoint.of("Small.Call"), new Endpoint("Ok.Call",
+                                flat("req", values / 2 + 1), flat("rsp", values - values / 2), null)),
+                                List.of(plain("n1")))),
+                new Limit("record bytes: one node's metadata one byte over", "record of node n2",
+                        base -> recordOfSize(base, bytes + 1)),
+                new Limit("record bytes: node metadata in multi-byte characters", "record of node n2",
+                        base -> new Service(base, "1", null, null, List.of(plain("n1"),
+                                new Node("n2", "127.0.0.1:2", bulk(bytes / 3 + 1, "\u65E5"))))),
+                new Limit("record bytes: service metadata, in every node's record", "record of node n1",
+                        base -> new Service(base, "1", bulk(bytes, "m"), null, List.of(plain("n1"), plain("n2")))),
+                new Limit("record bytes: endpoint metadata, in every node's record", "record of node n1",
+                        base -> new Service(base, "1", null, List.of(new Endpoint("Ok.Call", null, null,
+                                bulk(bytes, "m"))), List.of(plain("n1"), plain("n2")))));
+    }
+
+    @Test
+    void everyRecordLimitRejectsOneOverAndWritesNothing() {
+        Registry client = client();
+        String base = uniqueName("limits");
+        List<String> missed = new ArrayList<>();
+        for (Limit limit : limits()) {
+            Service service = limit.over().apply(base);
+            if (service == null) {
+                missed.add(limit + ": the probe could not build its record");
+                continue;
+            }
+            Throwable thrown = catchThrowable(() -> client.register(service));
+            if (!(thrown instanceof IllegalArgumentException) || !thrown.getMessage().contains(limit.field())) {
+                missed.add(limit + ": register " + (thrown == null ? "accepted it" : "threw " + thrown));
+            }
+        }
+        assertThat(missed).as("limits not enforced with an IllegalArgumentException naming the field").isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(fixture().propagationBound())
+                .untilAsserted(() -> assertThat(client.getService(base)).as("written by rejected calls").isEmpty());
+    }
+
+    @Test
+    void aRecordOfExactlyTheLargestSizeIsAcceptedWhole() {
+        Registry writer = client();
+        Registry reader = client();
+        String base = uniqueName("limits-edge");
+        Service largest = recordOfSize(base, RegistrationRules.MAX_RECORD_BYTES);
+        assertThat(largest).as("a record of exactly %s bytes", RegistrationRules.MAX_RECORD_BYTES).isNotNull();
+        try {
+            writer.register(largest);
+        } catch (RuntimeException e) {
+            throw new AssertionError("a node record of exactly " + RegistrationRules.MAX_RECORD_BYTES
+                    + " bytes is within the rules, yet register rejected it: " + e, e);
+        }
+        await().untilAsserted(() -> assertThat(reader.getService(base)).containsExactly(largest));
     }
 
     @Test

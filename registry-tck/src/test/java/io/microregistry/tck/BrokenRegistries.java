@@ -463,6 +463,60 @@ final class BrokenRegistries {
         }
     }
 
+    /**
+     * Checks the rules, then refuses records over 128 KiB, half what the rules allow, as a backend
+     * with a small request limit would.
+     */
+    static final class SmallRecords extends ForwardingRegistry {
+        SmallRecords(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void register(Service service, RegisterOptions options) {
+            io.microregistry.backend.RegistrationRules.checkRegister(service, options);
+            if (service.nodes().stream().anyMatch(n ->
+                    io.microregistry.backend.ServiceJson.encode(service.withNode(n)).length > 128 * 1024)) {
+                throw new io.microregistry.RegistryException("request too large");
+            }
+            super.register(service, options);
+        }
+    }
+
+    /** Enforces the whole-record limits, but says only that the registration is invalid. */
+    static final class VagueLimits extends ForwardingRegistry {
+        VagueLimits(Registry delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void register(Service service, RegisterOptions options) {
+            try {
+                super.register(service, options);
+            } catch (IllegalArgumentException e) {
+                String message = String.valueOf(e.getMessage());
+                if (message.contains("record of node") || message.contains("values per endpoint")) {
+                    throw new IllegalArgumentException("invalid registration");
+                }
+                throw e;
+            }
+        }
+    }
+
+    static final class SmallRecordsTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(SmallRecords::new);
+        }
+    }
+
+    static final class VagueLimitsTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new BrokenFixture(VagueLimits::new);
+        }
+    }
+
     static final class WritesNodeByNodeTck extends RegistryTck {
         @Override
         protected RegistryFixture fixture() {

@@ -142,6 +142,18 @@ class BrokenRegistryTest {
     }
 
     @Test
+    void aRecordLimitStricterThanTheRulesIsCaught() {
+        assertThat(failedContracts(BrokenRegistries.SmallRecordsTck.class, RegistryTck.Rules.class))
+                .containsExactly("aRecordOfExactlyTheLargestSizeIsAcceptedWhole");
+    }
+
+    @Test
+    void recordLimitsThatNameNoFieldAreCaught() {
+        assertThat(failedContracts(BrokenRegistries.VagueLimitsTck.class, RegistryTck.Rules.class))
+                .containsExactly("everyRecordLimitRejectsOneOverAndWritesNothing");
+    }
+
+    @Test
     void aDeregisterThatSkipsTheRulesIsCaught() {
         assertThat(failedContracts(BrokenRegistries.LaxDeregisterTck.class, RegistryTck.Rules.class))
                 .containsExactly("namesAreCheckedByEveryOperationThatTakesThem");

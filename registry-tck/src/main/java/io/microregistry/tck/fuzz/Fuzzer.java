@@ -68,6 +68,11 @@ public final class Fuzzer {
     private Registry reader;
     private final Map<Key, Service> model = new LinkedHashMap<>();
     private final Set<Key> sentinels = new HashSet<>();
+    /** Where a run's time goes, logged at its end: the fuzzed calls, the read-backs, and read-backs repeated. */
+    private long writeNanos;
+    private long verifyNanos;
+    private long verifications;
+    private long rereads;
 
     /**
      * @param clients     new, independent clients of the backend under test; the fuzzer closes them
@@ -118,6 +123,8 @@ public final class Fuzzer {
         } finally {
             close();
         }
+        LOG.info("fuzz {}: {} cases, {} ms in fuzzed calls, {} ms in {} read-backs ({} read again after a mismatch)",
+                backend, cases, writeNanos / 1_000_000, verifyNanos / 1_000_000, verifications, rereads);
         return report;
     }
 
@@ -152,7 +159,7 @@ public final class Fuzzer {
         Outcome outcome;
         String detail = "register " + describe(service);
         try {
-            call(() -> {
+            timed(() -> {
                 writer.register(service, RegisterOptions.defaults());
                 return null;
             });
@@ -197,7 +204,7 @@ public final class Fuzzer {
         String detail = "deregister " + describe(record);
         Outcome outcome;
         try {
-            call(() -> {
+            timed(() -> {
                 writer.deregister(record);
                 return null;
             });
@@ -228,7 +235,7 @@ public final class Fuzzer {
         String detail = "deregister unknown " + describe(service);
         Outcome outcome;
         try {
-            call(() -> {
+            timed(() -> {
                 writer.deregister(service);
                 return null;
             });
@@ -262,13 +269,23 @@ public final class Fuzzer {
 
     /** Null if the backend's view of {@code name} matches the model within the propagation bound; else what differs. */
     private String verify(String name) {
-        long deadline = System.nanoTime() + propagation.toNanos();
+        long start = System.nanoTime();
+        verifications++;
+        try {
+            return verifyWithin(start + propagation.toNanos(), name);
+        } finally {
+            verifyNanos += System.nanoTime() - start;
+        }
+    }
+
+    private String verifyWithin(long deadline, String name) {
         String problem;
         do {
             problem = compare(name);
             if (problem == null) {
                 return null;
             }
+            rereads++;
             // A bounded poll, as Awaitility would do: the backend may take up to the propagation bound.
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
@@ -361,6 +378,16 @@ public final class Fuzzer {
         StackTraceElement[] stack = t.getStackTrace();
         return !(t instanceof RegistryException) && stack.length > 0
                 && RAW_PACKAGES.stream().anyMatch(stack[0].getClassName()::startsWith);
+    }
+
+    /** A fuzzed call: {@link #call} with its time counted. */
+    private <T> T timed(Callable<T> action) throws Throwable {
+        long start = System.nanoTime();
+        try {
+            return call(action);
+        } finally {
+            writeNanos += System.nanoTime() - start;
+        }
     }
 
     private <T> T call(Callable<T> action) throws Throwable {

@@ -57,7 +57,9 @@ public final class ReliabilityDoc {
             section.add("");
             section.add("Written by the fuzzer (`registry-tck`, package `io.microregistry.tck.fuzz`) against real");
             section.add("servers. Regenerate one backend's row with (10,000 cases; `<module>` is `registry-tck` for memory,");
-            section.add("`registry-etcd`, `registry-consul` or `registry-zookeeper`; etcd takes about two minutes):");
+            section.add("`registry-etcd`, `registry-consul` or `registry-zookeeper`; etcd and Consul take about one to two");
+            section.add("minutes each, and the fuzzer logs at the end how its time split between the fuzzed calls and");
+            section.add("the read-backs, and how many read-backs had to be repeated):");
             section.add("");
             section.add("```");
             section.add("./mvnw -B -pl <module> -am verify -Dtest='*Fuzz*' -Dsurefire.failIfNoSpecifiedTests=false \\");
