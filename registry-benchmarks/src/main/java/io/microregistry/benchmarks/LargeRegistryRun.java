@@ -60,6 +60,10 @@ final class LargeRegistryRun {
             }
             long t0 = System.nanoTime();
             for (int s = 0; s < services; s++) {
+                if (System.nanoTime() - t0 > BOUND.toNanos()) {
+                    throw new IllegalStateException("registered only " + s * NODES_PER_SERVICE + " of "
+                            + services * NODES_PER_SERVICE + " nodes within " + BOUND);
+                }
                 register(publishers.get(s % PUBLISHERS), service(s));
             }
             registerMillis = millisSince(t0);
