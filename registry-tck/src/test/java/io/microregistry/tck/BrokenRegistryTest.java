@@ -2,6 +2,8 @@ package io.microregistry.tck;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -21,10 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * guards against that bug must fail. A TCK that passes everything would pass nothing here.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Execution(ExecutionMode.CONCURRENT)
 class BrokenRegistryTest {
 
     private static Events run(Class<? extends RegistryTck> tck, Class<?> group) {
         Events tests = EngineTestKit.engine("junit-jupiter")
+                // The contracts of one run share a fixture: one at a time, whatever runs beside this.
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .selectors(DiscoverySelectors.selectNestedClass(List.of(tck), group))
                 .execute()
                 .testEvents();
@@ -196,6 +201,8 @@ class BrokenRegistryTest {
     @Test
     void suppressingAContractThatDoesNotExistFails() {
         Events containers = EngineTestKit.engine("junit-jupiter")
+                // The contracts of one run share a fixture: one at a time, whatever runs beside this.
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .selectors(DiscoverySelectors.selectNestedClass(List.of(BrokenRegistries.MisspelledSuppressionTck.class),
                         RegistryTck.Deregister.class))
                 .execute()

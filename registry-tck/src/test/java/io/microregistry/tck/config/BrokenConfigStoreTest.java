@@ -2,6 +2,8 @@ package io.microregistry.tck.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -19,10 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against that bug must fail; over the correct store, the same groups pass.
  */
 @Timeout(300)
+@Execution(ExecutionMode.CONCURRENT)
 class BrokenConfigStoreTest {
 
     private static Set<String> failedContracts(Class<? extends ConfigTck> tck, Class<?> group) {
         Events tests = EngineTestKit.engine("junit-jupiter")
+                // The contracts of one run share a fixture: one at a time, whatever runs beside this.
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .selectors(DiscoverySelectors.selectNestedClass(List.of(tck), group))
                 .execute()
                 .testEvents();
