@@ -145,7 +145,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
             try {
                 // Live, checked above under the same lock: adopted.
                 generation.adopt(expected, calls.get().client().getWatchClient().watch(EtcdKeys.bytes(prefix), option,
-                        new Follower(expected)));
+                        follower(expected)));
             } catch (RuntimeException e) {
                 LOG.warn("etcd:///{}: cannot watch {} ({}); re-reading with backoff", target, prefix, e.getMessage());
                 later(generation.next(), backoff.delay(failures++).toMillis());
@@ -272,47 +272,37 @@ final class EtcdGrpcNameResolver extends NameResolver {
         WatchGeneration.schedule(timer, () -> offload.execute(() -> resync(expected)), delayMillis);
     }
 
-    private final class Follower implements Watch.Listener {
-        private final long expected;
+    /** jetcd's callbacks for the watcher of generation {@code expected}: ignored once it has passed. */
+    private Watch.Listener follower(long expected) {
+        // jetcd may resume by itself, but not after a compaction; re-reading is cheap and always right.
+        return Watch.listener(response -> follow(expected, response),
+                error -> offload.execute(() -> restart(expected, "broke (" + EtcdErrors.unwrap(error).getMessage()
+                        + ")")),
+                () -> offload.execute(() -> restart(expected, "ended")));
+    }
 
-        Follower(long expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public void onNext(WatchResponse response) {
-            synchronized (EtcdGrpcNameResolver.this) {
-                if (!generation.isLive(expected)) {
-                    return;
-                }
-                long serverRevision = response.getHeader().getRevision();
-                if (serverRevision != 0 && serverRevision < revision) {
-                    // etcd went backwards (restored or wiped): revisions no longer line up, re-read.
-                    offload.execute(() -> restart(expected, "sees revision " + serverRevision + " after " + revision));
-                    return;
-                }
-                revision = WatchGeneration.applyAfter(response, revision, (event, key) -> {
-                    switch (event.getEventType()) {
-                        case PUT -> apply(key, event.getKeyValue().getValue().getBytes());
-                        case DELETE -> endpoints.remove(key);
-                        default -> {
-                            // Nothing to apply.
-                        }
-                    }
-                });
-                push();
+    /** Applies one watch response of generation {@code expected} and hands grpc the result. */
+    private void follow(long expected, WatchResponse response) {
+        synchronized (this) {
+            if (!generation.isLive(expected)) {
+                return;
             }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            // jetcd may resume by itself, but not after a compaction; re-reading is cheap and always right.
-            offload.execute(() -> restart(expected, "broke (" + EtcdErrors.unwrap(error).getMessage() + ")"));
-        }
-
-        @Override
-        public void onCompleted() {
-            offload.execute(() -> restart(expected, "ended"));
+            long serverRevision = response.getHeader().getRevision();
+            if (serverRevision != 0 && serverRevision < revision) {
+                // etcd went backwards (restored or wiped): revisions no longer line up, re-read.
+                offload.execute(() -> restart(expected, "sees revision " + serverRevision + " after " + revision));
+                return;
+            }
+            revision = WatchGeneration.applyAfter(response, revision, (event, key) -> {
+                switch (event.getEventType()) {
+                    case PUT -> apply(key, event.getKeyValue().getValue().getBytes());
+                    case DELETE -> endpoints.remove(key);
+                    default -> {
+                        // Nothing to apply.
+                    }
+                }
+            });
+            push();
         }
     }
 }

@@ -157,7 +157,9 @@ final class EtcdWatch {
                 .build();
         Watch.Watcher watcher;
         try {
-            watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, new Listener(myEpoch));
+            // jetcd's callbacks for this generation: the calls of a watcher replaced since are ignored.
+            watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, Watch.listener(
+                    response -> apply(myEpoch, response), error -> onError(myEpoch, error), () -> onCompleted(myEpoch)));
         } catch (RuntimeException e) {
             boolean firstFailure;
             synchronized (lock) {
@@ -381,29 +383,5 @@ final class EtcdWatch {
         Map<Slot, Service> slots = new HashMap<>();
         view.forEach((key, record) -> slots.put(new Slot(key, record.name()), record));
         return slots;
-    }
-
-    /** jetcd's callbacks for one watcher generation. */
-    private final class Listener implements Watch.Listener {
-        private final long myEpoch;
-
-        Listener(long myEpoch) {
-            this.myEpoch = myEpoch;
-        }
-
-        @Override
-        public void onNext(WatchResponse response) {
-            apply(myEpoch, response);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            EtcdWatch.this.onError(myEpoch, error);
-        }
-
-        @Override
-        public void onCompleted() {
-            EtcdWatch.this.onCompleted(myEpoch);
-        }
     }
 }
