@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +144,11 @@ public final class StoreRegistry implements Registry {
                 }
             } catch (RuntimeException e) {
                 RuntimeException failure = undo(group, written, before, action, e);
+                // A set, not a scan of written per node: a failed 10,000-node registration stays linear.
+                Set<String> writtenKeys = new HashSet<>();
+                written.forEach(r -> writtenKeys.add(key(r)));
                 before.forEach((key, kept) -> {
-                    if (kept.group() != group && written.stream().noneMatch(r -> key(r).equals(key))) {
+                    if (kept.group() != group && !writtenKeys.contains(key)) {
                         kept.group().remember(kept.record());
                     }
                 });

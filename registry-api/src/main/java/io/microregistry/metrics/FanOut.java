@@ -6,6 +6,7 @@ import io.microregistry.cache.CacheStatus;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /** Several guarded observers, called in turn. Immutable; thread-safe if they are. */
 final class FanOut implements RegistryObserver {
@@ -18,71 +19,58 @@ final class FanOut implements RegistryObserver {
 
     @Override
     public void registrationKept(String service, String nodeId) {
-        for (RegistryObserver observer : observers) {
-            observer.registrationKept(service, nodeId);
-        }
+        each(o -> o.registrationKept(service, nodeId));
     }
 
     @Override
     public void registrationReleased(String service, String nodeId) {
-        for (RegistryObserver observer : observers) {
-            observer.registrationReleased(service, nodeId);
-        }
+        each(o -> o.registrationReleased(service, nodeId));
     }
 
     @Override
     public void livenessLost(String primitive, int records) {
-        for (RegistryObserver observer : observers) {
-            observer.livenessLost(primitive, records);
-        }
+        each(o -> o.livenessLost(primitive, records));
     }
 
     @Override
     public void writtenBack(String service, String nodeId) {
-        for (RegistryObserver observer : observers) {
-            observer.writtenBack(service, nodeId);
-        }
+        each(o -> o.writtenBack(service, nodeId));
     }
 
     @Override
     public void watchStatusChanged(Optional<String> service, WatchStatus.State state) {
-        for (RegistryObserver observer : observers) {
-            observer.watchStatusChanged(service, state);
-        }
+        each(o -> o.watchStatusChanged(service, state));
     }
 
     @Override
     public void watchResync(Optional<String> service, boolean succeeded) {
-        for (RegistryObserver observer : observers) {
-            observer.watchResync(service, succeeded);
-        }
+        each(o -> o.watchResync(service, succeeded));
     }
 
     @Override
     public void cacheStatusChanged(String service, CacheStatus.State from, CacheStatus.State to) {
-        for (RegistryObserver observer : observers) {
-            observer.cacheStatusChanged(service, from, to);
-        }
+        each(o -> o.cacheStatusChanged(service, from, to));
     }
 
     @Override
     public void selected(String service) {
-        for (RegistryObserver observer : observers) {
-            observer.selected(service);
-        }
+        each(o -> o.selected(service));
     }
 
     @Override
     public void selectionFailed(String service, RuntimeException failure) {
-        for (RegistryObserver observer : observers) {
-            observer.selectionFailed(service, failure);
-        }
+        each(o -> o.selectionFailed(service, failure));
     }
 
     @Override
     public void ejected(String service, String nodeId, Duration period) {
+        each(o -> o.ejected(service, nodeId, period));
+    }
+
+    /** Calls every observer in turn; each is guarded, so one that throws cannot stop the rest. */
+    private void each(Consumer<RegistryObserver> call) {
         for (RegistryObserver observer : observers) {
-            observer.ejected(service, nodeId, period);
+            call.accept(observer);
         }
     }
 

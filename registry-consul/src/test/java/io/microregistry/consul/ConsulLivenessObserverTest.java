@@ -4,7 +4,7 @@ import io.microregistry.RegisterOptions;
 import io.microregistry.RegistryConfig;
 import io.microregistry.Service;
 import io.microregistry.backend.StoreRegistry;
-import io.microregistry.metrics.RegistryObserver;
+import io.microregistry.tck.RecordingObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.kiwiproject.consul.Consul;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,18 +30,7 @@ class ConsulLivenessObserverTest {
 
     @Test
     void aLostCheckIsReportedOnceAndItsRegistrationWrittenBack() {
-        List<String> events = new CopyOnWriteArrayList<>();
-        RegistryObserver observer = new RegistryObserver() {
-            @Override
-            public void livenessLost(String primitive, int records) {
-                events.add("lost " + primitive + " " + records);
-            }
-
-            @Override
-            public void writtenBack(String service, String nodeId) {
-                events.add("written back " + service + " " + nodeId);
-            }
-        };
+        RecordingObserver observer = new RecordingObserver();
         try (StoreRegistry registry = new StoreRegistry(
                 new ConsulStore(new ConsulConnector(RegistryConfig.of(agent.httpAddress()))), observer)) {
             registry.register(Service.builder("observed").node("obs-1", "127.0.0.1:1").build(),
@@ -57,8 +44,8 @@ class ConsulLivenessObserverTest {
                 raw.destroy();
             }
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> events.contains("written back observed obs-1"));
-            assertThat(events).containsExactly("lost check 1", "written back observed obs-1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> observer.events().contains("written back observed/obs-1"));
+            assertThat(observer.events()).containsExactly("lost check 1", "written back observed/obs-1");
             assertThat(registry.getService("observed")).hasSize(1);
         }
     }

@@ -20,7 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -187,25 +189,28 @@ final class EtcdCalls {
      */
     private <T> T await(CompletableFuture<T> call, String action) {
         long start = System.nanoTime();
+        long total = timeout.toNanos();
+        if (probe != null && total > PROBE_AFTER_NANOS && !settles(call, PROBE_AFTER_NANOS)) {
+            checkTls(call, action);
+        }
+        return EtcdErrors.await(call, Math.max(0, total - (System.nanoTime() - start)), action, endpoints);
+    }
+
+    /**
+     * Whether {@code call} is done within {@code nanos}. Failed and interrupted count as done:
+     * the wait that follows reports them (an interrupt stays set for it).
+     */
+    private static boolean settles(CompletableFuture<?> call, long nanos) {
         try {
-            long total = timeout.toNanos();
-            if (probe != null && total > PROBE_AFTER_NANOS) {
-                try {
-                    return call.get(PROBE_AFTER_NANOS, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException slow) {
-                    checkTls(call, action);
-                }
-            }
-            return call.get(Math.max(0, total - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+            call.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException slow) {
+            return false;
         } catch (InterruptedException e) {
-            call.cancel(true);
             Thread.currentThread().interrupt();
-            throw EtcdErrors.translate(action, endpoints, e);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw EtcdErrors.translate(action, endpoints, e);
-        } catch (Exception e) {
-            throw EtcdErrors.translate(action, endpoints, e);
+            return true;
+        } catch (ExecutionException | CancellationException e) {
+            return true;
         }
     }
 

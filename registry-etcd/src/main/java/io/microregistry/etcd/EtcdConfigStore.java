@@ -26,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -182,18 +180,7 @@ final class EtcdConfigStore implements ConfigStore {
         if (closed.get()) {
             throw new IllegalStateException("the etcd config client is closed");
         }
-        try {
-            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw EtcdErrors.translate(action, endpoints, e);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw EtcdErrors.translate(action, endpoints, e);
-        } catch (Exception e) {
-            throw EtcdErrors.translate(action, endpoints, e);
-        }
+        return EtcdErrors.await(call, timeout.toNanos(), action, endpoints);
     }
 
     @Override

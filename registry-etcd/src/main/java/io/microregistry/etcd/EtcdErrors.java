@@ -8,8 +8,10 @@ import io.microregistry.RegistryException;
 import io.microregistry.RegistryUnavailableException;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -22,6 +24,29 @@ import java.util.concurrent.TimeoutException;
 final class EtcdErrors {
 
     private EtcdErrors() {
+    }
+
+    /**
+     * Waits up to {@code nanos} for a jetcd call. Past the deadline, or interrupted (the
+     * interrupt stays set), the call is cancelled; every failure is thrown translated.
+     *
+     * @param action    what the call does, for the message
+     * @param endpoints where, for the message
+     * @throws RegistryException whatever went wrong, the cause attached
+     */
+    static <T> T await(CompletableFuture<T> call, long nanos, String action, String endpoints) {
+        try {
+            return call.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw translate(action, endpoints, e);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw translate(action, endpoints, e);
+        } catch (Exception e) {
+            throw translate(action, endpoints, e);
+        }
     }
 
     /**

@@ -23,9 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -61,9 +59,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
     private final Map<String, GrpcEndpointValue> endpoints = new TreeMap<>();
     private final Set<String> skipped = new HashSet<>();
     private long revision;
-    private long generation;
-    private Watch.Watcher watcher;
-    private boolean stopped;
+    private final WatchGeneration generation = new WatchGeneration(this);
     private int failures;
     private List<EquivalentAddressGroup> lastPushed;
 
@@ -88,10 +84,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
     @Override
     public void start(Listener2 listener) {
         this.listener = listener;
-        long current;
-        synchronized (this) {
-            current = generation;
-        }
+        long current = generation.current();
         offload.execute(() -> resync(current));
     }
 
@@ -102,24 +95,13 @@ final class EtcdGrpcNameResolver extends NameResolver {
 
     @Override
     public void shutdown() {
-        Watch.Watcher closing;
-        synchronized (this) {
-            stopped = true;
-            generation++;
-            closing = watcher;
-            watcher = null;
-        }
-        if (closing != null) {
-            closing.close();
-        }
+        generation.stop();
     }
 
     /** Reads the whole prefix, replaces the view with it and watches from the next revision. Blocking. */
     private void resync(long expected) {
-        synchronized (this) {
-            if (stopped || expected != generation) {
-                return;
-            }
+        if (!generation.isLive(expected)) {
+            return;
         }
         PrefixRead snapshot;
         try {
@@ -127,7 +109,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
         } catch (RuntimeException e) {
             int attempt;
             synchronized (this) {
-                if (stopped || expected != generation) {
+                if (!generation.isLive(expected)) {
                     return;
                 }
                 attempt = failures++;
@@ -147,7 +129,7 @@ final class EtcdGrpcNameResolver extends NameResolver {
             return;
         }
         synchronized (this) {
-            if (stopped || expected != generation) {
+            if (!generation.isLive(expected)) {
                 return;
             }
             if (failures > 0) {
@@ -161,19 +143,19 @@ final class EtcdGrpcNameResolver extends NameResolver {
             revision = snapshot.revision();
             WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
             try {
-                watcher = calls.get().client().getWatchClient().watch(EtcdKeys.bytes(prefix), option,
-                        new Follower(expected));
+                // Live, checked above under the same lock: adopted.
+                generation.adopt(expected, calls.get().client().getWatchClient().watch(EtcdKeys.bytes(prefix), option,
+                        follower(expected)));
             } catch (RuntimeException e) {
                 LOG.warn("etcd:///{}: cannot watch {} ({}); re-reading with backoff", target, prefix, e.getMessage());
-                generation++;
-                later(generation, backoff.delay(failures++).toMillis());
+                later(generation.next(), backoff.delay(failures++).toMillis());
             }
             push();
         }
     }
 
-    private synchronized boolean isStopped() {
-        return stopped;
+    private boolean isStopped() {
+        return generation.isStopped();
     }
 
     /** Applies one stored value at {@code key}. Holds the lock. */
@@ -273,12 +255,11 @@ final class EtcdGrpcNameResolver extends NameResolver {
         Watch.Watcher closing;
         long next;
         synchronized (this) {
-            if (stopped || expected != generation) {
+            if (!generation.isLive(expected)) {
                 return;
             }
-            next = ++generation;
-            closing = watcher;
-            watcher = null;
+            closing = generation.abandon();
+            next = generation.current();
         }
         LOG.info("etcd:///{}: watch {}; re-reading {} and watching again", target, why, prefix);
         if (closing != null) {
@@ -288,61 +269,40 @@ final class EtcdGrpcNameResolver extends NameResolver {
     }
 
     private void later(long expected, long delayMillis) {
-        try {
-            timer.schedule(() -> offload.execute(() -> resync(expected)), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // The channel is shutting down.
-        }
+        WatchGeneration.schedule(timer, () -> offload.execute(() -> resync(expected)), delayMillis);
     }
 
-    private final class Follower implements Watch.Listener {
-        private final long expected;
+    /** jetcd's callbacks for the watcher of generation {@code expected}: ignored once it has passed. */
+    private Watch.Listener follower(long expected) {
+        // jetcd may resume by itself, but not after a compaction; re-reading is cheap and always right.
+        return Watch.listener(response -> follow(expected, response),
+                error -> offload.execute(() -> restart(expected, "broke (" + EtcdErrors.unwrap(error).getMessage()
+                        + ")")),
+                () -> offload.execute(() -> restart(expected, "ended")));
+    }
 
-        Follower(long expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public void onNext(WatchResponse response) {
-            synchronized (EtcdGrpcNameResolver.this) {
-                if (stopped || expected != generation) {
-                    return;
-                }
-                long serverRevision = response.getHeader().getRevision();
-                if (serverRevision != 0 && serverRevision < revision) {
-                    // etcd went backwards (restored or wiped): revisions no longer line up, re-read.
-                    offload.execute(() -> restart(expected, "sees revision " + serverRevision + " after " + revision));
-                    return;
-                }
-                long floor = revision;
-                for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
-                    KeyValue kv = event.getKeyValue();
-                    if (kv.getModRevision() <= floor) {
-                        continue;
-                    }
-                    String key = EtcdKeys.text(kv.getKey());
-                    switch (event.getEventType()) {
-                        case PUT -> apply(key, kv.getValue().getBytes());
-                        case DELETE -> endpoints.remove(key);
-                        default -> {
-                            // Nothing to apply.
-                        }
-                    }
-                    revision = Math.max(revision, kv.getModRevision());
-                }
-                push();
+    /** Applies one watch response of generation {@code expected} and hands grpc the result. */
+    private void follow(long expected, WatchResponse response) {
+        synchronized (this) {
+            if (!generation.isLive(expected)) {
+                return;
             }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            // jetcd may resume by itself, but not after a compaction; re-reading is cheap and always right.
-            offload.execute(() -> restart(expected, "broke (" + EtcdErrors.unwrap(error).getMessage() + ")"));
-        }
-
-        @Override
-        public void onCompleted() {
-            offload.execute(() -> restart(expected, "ended"));
+            long serverRevision = response.getHeader().getRevision();
+            if (serverRevision != 0 && serverRevision < revision) {
+                // etcd went backwards (restored or wiped): revisions no longer line up, re-read.
+                offload.execute(() -> restart(expected, "sees revision " + serverRevision + " after " + revision));
+                return;
+            }
+            revision = WatchGeneration.applyAfter(response, revision, (event, key) -> {
+                switch (event.getEventType()) {
+                    case PUT -> apply(key, event.getKeyValue().getValue().getBytes());
+                    case DELETE -> endpoints.remove(key);
+                    default -> {
+                        // Nothing to apply.
+                    }
+                }
+            });
+            push();
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One registry watcher over an etcd prefix, with no gaps and no spurious events.
@@ -71,12 +70,10 @@ final class EtcdWatch {
     /** The etcd cluster the view was read from; another one (data wiped) has unrelated revisions. */
     private long clusterId;
     /** Which jetcd watcher is current; callbacks of older ones are ignored. */
-    private long epoch;
-    private Watch.Watcher current;
+    private final WatchGeneration generation = new WatchGeneration(lock);
     private boolean interrupted;
     /** Whether the last attempt to open a jetcd watcher failed: log only the first of a series. */
     private boolean openFailing;
-    private boolean stopped;
     /** Whether the view follows etcd; written under {@code lock}, read without it. */
     private volatile WatchStatus status = WatchStatus.current();
 
@@ -104,7 +101,7 @@ final class EtcdWatch {
         WatchStatus before;
         synchronized (lock) {
             before = status;
-            if (before.state() == state || stopped) {
+            if (before.state() == state || generation.isStopped()) {
                 return;
             }
             status = WatchStatus.of(state, state == WatchStatus.State.CURRENT ? null : cause);
@@ -135,7 +132,7 @@ final class EtcdWatch {
             known = view(snapshot);
             revision = snapshot.revision();
             clusterId = snapshot.clusterId();
-            myEpoch = ++epoch;
+            myEpoch = generation.next();
             from = revision + 1;
         }
         open(myEpoch, from, 0);
@@ -143,16 +140,7 @@ final class EtcdWatch {
 
     /** Stops watching; run when the queue stops (by the user or the registry closing). Idempotent. */
     void stop() {
-        Watch.Watcher watcher;
-        synchronized (lock) {
-            stopped = true;
-            epoch++;
-            watcher = current;
-            current = null;
-        }
-        if (watcher != null) {
-            watcher.close();
-        }
+        generation.stop();
     }
 
     /**
@@ -169,17 +157,19 @@ final class EtcdWatch {
                 .build();
         Watch.Watcher watcher;
         try {
-            watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, new Listener(myEpoch));
+            // jetcd's callbacks for this generation: the calls of a watcher replaced since are ignored.
+            watcher = calls.client().getWatchClient().watch(EtcdKeys.bytes(prefix), option, Watch.listener(
+                    response -> apply(myEpoch, response), error -> onError(myEpoch, error), () -> onCompleted(myEpoch)));
         } catch (RuntimeException e) {
             boolean firstFailure;
             synchronized (lock) {
-                if (stopped || myEpoch != epoch) {
+                if (!generation.isLive(myEpoch)) {
                     // Usually the client closing, which stops this watch too; or a newer watcher took over.
                     LOG.debug("cannot open etcd watch on {}: {}", prefix, e.getMessage());
                     return;
                 }
                 // Nothing else would ever open it again: re-read and retry (which re-opens) with backoff.
-                epoch++;
+                generation.next();
                 firstFailure = !openFailing;
                 openFailing = true;
             }
@@ -193,9 +183,8 @@ final class EtcdWatch {
         }
         boolean stale;
         synchronized (lock) {
-            stale = stopped || myEpoch != epoch;
+            stale = !generation.adopt(myEpoch, watcher);
             if (!stale) {
-                current = watcher;
                 if (openFailing) {
                     openFailing = false;
                     LOG.info("etcd watch on {} open again from revision {}", prefix, fromRevision);
@@ -212,7 +201,7 @@ final class EtcdWatch {
     /** Delivers a batch of events, in order, skipping what this view already holds. */
     private void apply(long myEpoch, WatchResponse response) {
         synchronized (lock) {
-            if (stopped || myEpoch != epoch) {
+            if (!generation.isLive(myEpoch)) {
                 return;
             }
             long cluster = response.getHeader().getClusterId();
@@ -233,17 +222,10 @@ final class EtcdWatch {
                 LOG.info("etcd watch on {} resumed at revision {}", prefix, revision + 1);
                 status(WatchStatus.State.CURRENT, null);
             }
-            // Events of one transaction share a revision, so compare with the revision before this batch.
-            long floor = revision;
-            for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
-                KeyValue kv = event.getKeyValue();
-                if (kv.getModRevision() <= floor) {
-                    continue;
-                }
-                String key = EtcdKeys.text(kv.getKey());
+            revision = WatchGeneration.applyAfter(response, revision, (event, key) -> {
                 switch (event.getEventType()) {
                     case PUT -> {
-                        Optional<Service> record = layout.record(decoder, kv);
+                        Optional<Service> record = layout.record(decoder, event.getKeyValue());
                         Service old = record.isPresent() ? known.put(key, record.get()) : known.remove(key);
                         emit(old, record.orElse(null));
                     }
@@ -252,8 +234,7 @@ final class EtcdWatch {
                         // Unknown event types carry nothing we can deliver.
                     }
                 }
-                revision = Math.max(revision, kv.getModRevision());
-            }
+            });
         }
     }
 
@@ -276,7 +257,7 @@ final class EtcdWatch {
     private void onError(long myEpoch, Throwable error) {
         boolean first;
         synchronized (lock) {
-            if (stopped || myEpoch != epoch) {
+            if (!generation.isLive(myEpoch)) {
                 return;
             }
             first = !interrupted;
@@ -298,12 +279,11 @@ final class EtcdWatch {
 
     private void onCompleted(long myEpoch) {
         synchronized (lock) {
-            if (stopped || myEpoch != epoch) {
+            if (!generation.isLive(myEpoch)) {
                 return;
             }
             // Invalidate the finished watcher now, so nothing it might still say is applied.
-            epoch++;
-            current = null;
+            generation.abandon();
         }
         LOG.warn("etcd watch on {} ended (compaction or a non-retryable error); re-reading and resuming", prefix);
         status(WatchStatus.State.RESYNCING, new RegistryUnavailableException("etcd ended the watch on " + prefix
@@ -313,11 +293,9 @@ final class EtcdWatch {
 
     /** Drops the current jetcd watcher and resynchronises. Holds the lock. */
     private void abandonCurrent() {
-        epoch++;
+        Watch.Watcher watcher = generation.abandon();
         status = WatchStatus.of(WatchStatus.State.RESYNCING, new RegistryUnavailableException("etcd at "
                 + calls.endpoints() + " lost its data; re-reading " + prefix, null));
-        Watch.Watcher watcher = current;
-        current = null;
         // Closing calls back into our listener, which must not run under our lock on this thread's
         // stack while jetcd holds its own: close it from the scheduler.
         if (watcher != null) {
@@ -331,10 +309,8 @@ final class EtcdWatch {
     }
 
     private void resync(int attempt) {
-        synchronized (lock) {
-            if (stopped) {
-                return;
-            }
+        if (generation.isStopped()) {
+            return;
         }
         PrefixRead snapshot;
         try {
@@ -354,10 +330,8 @@ final class EtcdWatch {
 
     /** Schedules the next resync after a failed one; logs the first failure of a series. */
     private void retry(int attempt, RuntimeException e) {
-        synchronized (lock) {
-            if (stopped) {
-                return;
-            }
+        if (generation.isStopped()) {
+            return;
         }
         status(attempt + 1 >= STALE_AFTER_ATTEMPTS ? WatchStatus.State.STALE : WatchStatus.State.RESYNCING,
                 cause(e, "cannot re-read"));
@@ -376,7 +350,7 @@ final class EtcdWatch {
         long myEpoch;
         long from;
         synchronized (lock) {
-            if (stopped) {
+            if (generation.isStopped()) {
                 return;
             }
             Map<String, Service> now = view(snapshot);
@@ -385,7 +359,7 @@ final class EtcdWatch {
             known = now;
             revision = snapshot.revision();
             clusterId = snapshot.clusterId();
-            myEpoch = ++epoch;
+            myEpoch = generation.next();
             from = revision + 1;
             LOG.info("etcd watch on {} resynchronised at revision {} ({} changes while not watching)", prefix,
                     revision, events.size());
@@ -394,11 +368,7 @@ final class EtcdWatch {
     }
 
     private void schedule(int attempt, long delayMillis) {
-        try {
-            scheduler.schedule(() -> resync(attempt), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // The registry is closing and stops this watch.
-        }
+        WatchGeneration.schedule(scheduler, () -> resync(attempt), delayMillis);
     }
 
     private Map<String, Service> view(PrefixRead response) {
@@ -413,29 +383,5 @@ final class EtcdWatch {
         Map<Slot, Service> slots = new HashMap<>();
         view.forEach((key, record) -> slots.put(new Slot(key, record.name()), record));
         return slots;
-    }
-
-    /** jetcd's callbacks for one watcher generation. */
-    private final class Listener implements Watch.Listener {
-        private final long myEpoch;
-
-        Listener(long myEpoch) {
-            this.myEpoch = myEpoch;
-        }
-
-        @Override
-        public void onNext(WatchResponse response) {
-            apply(myEpoch, response);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            EtcdWatch.this.onError(myEpoch, error);
-        }
-
-        @Override
-        public void onCompleted() {
-            EtcdWatch.this.onCompleted(myEpoch);
-        }
     }
 }

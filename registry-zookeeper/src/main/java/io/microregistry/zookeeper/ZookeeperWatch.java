@@ -199,12 +199,7 @@ final class ZookeeperWatch {
             }
             deliver(path, data == null ? Map.of() : decoder.perNode(path, data));
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            setStatus(WatchStatus.State.RESYNCING, BackendErrors.translate(e, "read " + path, settings));
-            scheduleRetry();
+            failed(e, WatchStatus.State.RESYNCING, "read " + path);
         }
     }
 
@@ -257,13 +252,21 @@ final class ZookeeperWatch {
             failures = 0;
             setStatus(WatchStatus.State.CURRENT, null);
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            setStatus(WatchStatus.State.STALE, BackendErrors.translate(e, "re-read " + what, settings));
-            scheduleRetry();
+            failed(e, WatchStatus.State.STALE, "re-read " + what);
         }
+    }
+
+    /**
+     * A read for the view failed: says {@code state}, with the cause, and re-reads with backoff.
+     * An interrupt only ends this task (the client is closing).
+     */
+    private void failed(Exception e, WatchStatus.State state, String action) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        setStatus(state, BackendErrors.translate(e, action, settings));
+        scheduleRetry();
     }
 
     private void scheduleRetry() {
@@ -328,13 +331,8 @@ final class ZookeeperWatch {
                 }
             }
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                return;
-            }
             // The change is not lost: the re-read after reconnecting (or the retry) picks it up.
-            setStatus(WatchStatus.State.RESYNCING, BackendErrors.translate(e, "read " + path, settings));
-            scheduleRetry();
+            failed(e, WatchStatus.State.RESYNCING, "read " + path);
         }
     }
 

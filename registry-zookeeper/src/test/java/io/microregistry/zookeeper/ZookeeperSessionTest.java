@@ -9,7 +9,7 @@ import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.backend.StoreRegistry;
-import io.microregistry.metrics.RegistryObserver;
+import io.microregistry.tck.RecordingObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,30 +104,20 @@ class ZookeeperSessionTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void eachSessionLossAndEachNodeWrittenBackIsReportedToTheObserver() throws Exception {
         String name = "observed-" + UUID.randomUUID();
-        List<String> events = new CopyOnWriteArrayList<>();
-        RegistryObserver observer = new RegistryObserver() {
-            @Override
-            public void livenessLost(String primitive, int records) {
-                events.add("lost " + primitive + " " + records);
-            }
-
-            @Override
-            public void writtenBack(String service, String nodeId) {
-                events.add("back " + nodeId);
-            }
-        };
+        RecordingObserver observer = new RecordingObserver();
         ZookeeperStore store = new ZookeeperStore(ConnectSettings.from(RegistryConfig.of(fixture.connectString())));
         try (Registry registry = new StoreRegistry(store, observer)) {
             Service two = Service.builder(name).version("1").node("n1", "127.0.0.1:1").node("n2", "127.0.0.1:2")
                     .build();
             registry.register(two, RegisterOptions.ttl(TTL));
-            assertThat(events).as("nothing lost yet").isEmpty();
+            assertThat(observer.events()).as("nothing lost yet").isEmpty();
 
             fixture.loseSession(registry);
 
-            await().atMost(BOUND).untilAsserted(() -> assertThat(events)
-                    .containsExactlyInAnyOrder("lost session 2", "back n1", "back n2"));
-            assertThat(events.get(0)).as("the loss comes first").isEqualTo("lost session 2");
+            await().atMost(BOUND).untilAsserted(() -> assertThat(observer.events())
+                    .containsExactlyInAnyOrder("lost session 2", "written back " + name + "/n1",
+                            "written back " + name + "/n2"));
+            assertThat(observer.events().get(0)).as("the loss comes first").isEqualTo("lost session 2");
             assertThat(raw.checkExists().forPath(ZookeeperPaths.DEFAULT.node(name, "n1")).getEphemeralOwner())
                     .isEqualTo(store.sessionOf(TTL).currentSessionId());
         }

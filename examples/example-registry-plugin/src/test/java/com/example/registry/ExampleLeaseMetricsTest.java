@@ -2,13 +2,11 @@ package com.example.registry;
 
 import io.microregistry.Service;
 import io.microregistry.backend.StoreRegistry;
-import io.microregistry.metrics.RegistryObserver;
+import io.microregistry.tck.RecordingObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,24 +17,13 @@ class ExampleLeaseMetricsTest {
 
     @Test
     void aLostLeaseAndItsWriteBacksReachTheObserver() {
-        List<String> events = new CopyOnWriteArrayList<>();
-        RegistryObserver observer = new RegistryObserver() {
-            @Override
-            public void livenessLost(String primitive, int records) {
-                events.add("lost " + primitive + " " + records);
-            }
-
-            @Override
-            public void writtenBack(String service, String nodeId) {
-                events.add("written back " + service + "/" + nodeId);
-            }
-        };
+        RecordingObserver observer = new RecordingObserver();
         ExampleServer server = new ExampleServer();
         ExampleStore store = new ExampleStore(server, server::close);
         try (StoreRegistry client = new StoreRegistry(store, observer)) {
             client.register(Service.builder("greeter").node("a", "a:1").node("b", "b:1").build());
             store.loseLeases();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(observer.events())
                     .containsExactly("lost lease 2", "written back greeter/a", "written back greeter/b"));
             assertThat(client.getService("greeter").get(0).nodes()).hasSize(2);
         }
