@@ -1,5 +1,6 @@
 package io.microregistry;
 
+import io.microregistry.config.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,5 +33,16 @@ class ApiSurfaceTest {
         for (String toolkit : new String[] {"backend", "memory", "config/store", "config/memory"}) {
             assertThat(classes.resolve("io/microregistry/" + toolkit)).as("package of registry-core").doesNotExist();
         }
+    }
+
+    @Test
+    void theEntryPointsFindImplementationsOnlyThroughServiceLoaderAndNameTheMissingModule() {
+        // No registry-core on this module's class path: not even the memory default is found.
+        assertThatThrownBy(() -> Registries.open("memory", RegistryConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry-core");
+        assertThatThrownBy(() -> Configs.open("memory", RegistryConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry-core");
+        assertThat(Registries.providerNames()).isEmpty();
+        assertThat(Configs.providerNames()).isEmpty();
     }
 }

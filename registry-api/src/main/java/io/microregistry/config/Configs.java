@@ -66,8 +66,8 @@ public final class Configs {
         }
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("no config provider named '" + wanted + "' on the class path; found: "
-                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-" + wanted
-                    + ") as a dependency.");
+                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-"
+                    + ("memory".equals(wanted) ? "core" : wanted) + ") as a dependency.");
         }
         if (matches.size() > 1) {
             throw new IllegalArgumentException("more than one config provider is named '" + wanted
