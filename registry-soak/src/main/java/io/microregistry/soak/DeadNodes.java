@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Watches, by polling the backend every 100 ms on a thread of its own, that nodes of dead
@@ -41,12 +42,20 @@ final class DeadNodes implements AutoCloseable {
     private final Duration grace;
     private final Map<String, Death> deaths = new ConcurrentHashMap<>();
     private final Set<String> staleSightings = ConcurrentHashMap.newKeySet();
+    /** What the backend said of a stale node at its first late sighting, by node id. */
+    private final Map<String, String> staleEvidence = new ConcurrentHashMap<>();
+    private final Function<String, String> explain;
     private final Thread poller;
     private volatile boolean closed;
     private volatile long polls;
 
-    DeadNodes(Registry registry, String service, Duration ttl) {
+    /**
+     * @param explain asked once per stale node, at its first late sighting (while the evidence is
+     *                still there), what the backend holds for it; blocking is fine, it runs on the poller
+     */
+    DeadNodes(Registry registry, String service, Duration ttl, Function<String, String> explain) {
         this.registry = registry;
+        this.explain = explain;
         this.service = service;
         this.grace = ttl.plusSeconds(1);
         this.poller = new Thread(this::poll, "soak-dead-nodes");
@@ -75,6 +84,13 @@ final class DeadNodes implements AutoCloseable {
     Set<String> drainStale() {
         Set<String> drained = Set.copyOf(staleSightings);
         staleSightings.removeAll(drained);
+        return drained;
+    }
+
+    /** What the backend held for each stale node at its first late sighting, since the last call. */
+    Map<String, String> drainEvidence() {
+        Map<String, String> drained = Map.copyOf(staleEvidence);
+        drained.keySet().forEach(staleEvidence::remove);
         return drained;
     }
 
@@ -121,8 +137,9 @@ final class DeadNodes implements AutoCloseable {
                     }
                     boolean present = seen.containsKey(entry.getKey());
                     // A node seen in an answer to a request sent before the deadline is not late.
-                    if (present && before > death.deadline && before < death.until) {
-                        staleSightings.add(entry.getKey());
+                    if (present && before > death.deadline && before < death.until
+                            && staleSightings.add(entry.getKey())) {
+                        staleEvidence.computeIfAbsent(entry.getKey(), explain);
                     }
                     if (present) {
                         death.gone = false;

@@ -122,7 +122,7 @@ final class SoakRun {
             }
         }
         cache = CachingRegistry.view(observer);
-        deadNodes = new DeadNodes(observer, SERVICE, settings.ttl());
+        deadNodes = new DeadNodes(observer, SERVICE, settings.ttl(), this::explainStale);
         long start = System.nanoTime();
         if (awaitAgreement(start, start) < 0) {
             throw new IllegalStateException("the registry did not show the registrants' nodes before any fault: "
@@ -282,10 +282,19 @@ final class SoakRun {
         stale = staleIds.size();
         if (stale > 0) {
             detail.add("stale " + staleIds);
+            deadNodes.drainEvidence().forEach((id, evidence) -> detail.add("at first late sighting " + evidence));
         }
         List<Long> disappearances = deadNodes.drainDisappearances();
         return new FaultOutcome(index, kind, target, recoveryNanos < 0 ? -1 : recoveryNanos / 1_000_000, lost, stale,
                 diverged, silent, disappearances, String.join("; ", detail));
+    }
+
+    /** What the backend holds for a node seen after its deadline (etcd: its lease), or a plain note. */
+    private String explainStale(String nodeId) {
+        if (settings.backend() == Backend.ETCD) {
+            return EtcdLeaseProbe.explain(server.address(), SERVICE, List.of(nodeId));
+        }
+        return nodeId + ": no probe for " + settings.backend().provider();
     }
 
     private Map<String, String> expected() {
