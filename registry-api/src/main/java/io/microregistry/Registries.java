@@ -67,7 +67,8 @@ public final class Registries {
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("no registry provider named '" + wanted + "' on the class path; found: "
                     + String.join(", ", found.keySet())
-                    + ". Add the backend's module (e.g. registry-" + wanted + ") as a dependency.");
+                    + ". Add the backend's module (e.g. registry-" + ("memory".equals(wanted) ? "core" : wanted)
+                    + ") as a dependency.");
         }
         if (matches.size() > 1) {
             throw new IllegalArgumentException("more than one registry provider is named '" + wanted + "': "

@@ -78,16 +78,17 @@ public interface Registry extends AutoCloseable {
      * and reports its health ({@link Subscription#status()}, {@link WatchListener#onStatus});
      * it ends when closed or when this client closes.
      *
-     * <p>The default implementation opens a {@link io.microregistry.backend.SubscriptionHub} of its
-     * own per call (one {@link #watch(WatchOptions) watcher} and one pump thread per subscription);
-     * every backend of this project overrides it with the client's one hub, so all subscribers of
-     * a prefix in a client share one backend watch.
+     * <p>The default implementation opens a subscription hub of its own per call (one
+     * {@link #watch(WatchOptions) watcher} and one pump thread per subscription; the hub is in
+     * {@code registry-core}, which must be on the class path at run time); every backend of this
+     * project overrides it with the client's one hub, so all subscribers of a prefix in a client
+     * share one backend watch.
      *
      * @throws IllegalArgumentException if an argument is null or the filter breaks a rule
      * @throws RegistryException        if the backend could not establish the watch
      */
     default Subscription subscribe(WatchOptions options, WatchListener listener) {
-        return new io.microregistry.backend.SubscriptionHub(this).subscribe(options, listener);
+        return io.microregistry.internal.CoreServices.get().subscribe(this, options, listener);
     }
 
     /** {@link #watch(WatchOptions)} over every service. */

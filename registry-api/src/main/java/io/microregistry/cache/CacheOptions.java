@@ -1,7 +1,7 @@
 package io.microregistry.cache;
 
+import io.microregistry.Backoff;
 import io.microregistry.RegisterOptions;
-import io.microregistry.backend.Backoff;
 import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;

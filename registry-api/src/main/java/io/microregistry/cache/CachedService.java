@@ -4,7 +4,7 @@ import io.microregistry.Node;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
-import io.microregistry.backend.VersionGrouping;
+import io.microregistry.internal.VersionGrouping;
 import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

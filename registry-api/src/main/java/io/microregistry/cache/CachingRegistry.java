@@ -1,6 +1,7 @@
 package io.microregistry.cache;
 
 import io.microregistry.RegisterOptions;
+import io.microregistry.RegistrationRules;
 import io.microregistry.Registry;
 import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryException;
@@ -12,7 +13,6 @@ import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
-import io.microregistry.backend.RegistrationRules;
 import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -36,16 +36,6 @@ public record ConfigEntry(String key, byte[] value, long version, long revision)
         return new String(value, StandardCharsets.UTF_8);
     }
 
-    /** Whether {@code other}'s bytes equal this value's, without copying. */
-    boolean sameValue(byte[] other) {
-        return Arrays.equals(value, other);
-    }
-
-    /** Whether this entry holds exactly these bytes at this version. */
-    boolean sameAs(ConfigEntry other) {
-        return other != null && version == other.version && Arrays.equals(value, other.value);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ConfigEntry e && key.equals(e.key) && version == e.version

@@ -1,7 +1,6 @@
 package io.microregistry.config;
 
 import io.microregistry.RegistryConfig;
-import io.microregistry.config.store.ConfigStore;
 
 /**
  * A config-center backend, found with {@link java.util.ServiceLoader}: list it in
@@ -18,9 +17,11 @@ public interface ConfigProvider {
     String name();
 
     /**
-     * Opens the backend's store; {@link Configs} wraps it in the shared core.
+     * Opens a config client. A backend writes a store ({@code io.microregistry.config.store.ConfigStore}
+     * in {@code registry-core}) and returns it wrapped in the shared core:
+     * {@code new StoreConfig(store)}.
      *
      * @throws IllegalArgumentException if the configuration is unusable
      */
-    ConfigStore open(RegistryConfig config);
+    Config open(RegistryConfig config);
 }

@@ -1,6 +1,6 @@
 package io.microregistry.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.microregistry.internal.CoreServices;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -71,7 +71,8 @@ public interface ConfigReads {
 
     /**
      * The value as JSON bound to {@code type} with Jackson (unknown properties fail), or empty
-     * when the key is missing.
+     * when the key is missing. Jackson comes with {@code registry-core} at run time; an
+     * application compiles this call without it.
      */
     default <T> Optional<T> getJson(String key, Class<T> type) {
         Optional<ConfigEntry> entry = get(key);
@@ -79,9 +80,7 @@ public interface ConfigReads {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(TypedValue.MAPPER.readValue(entry.get().value(), type));
-        } catch (JsonProcessingException e) {
-            throw TypedValue.malformed(key, entry.get().text(), "JSON of " + type.getSimpleName(), e);
+            return Optional.ofNullable(CoreServices.get().readJson(entry.get().value(), type));
         } catch (java.io.IOException e) {
             throw TypedValue.malformed(key, entry.get().text(), "JSON of " + type.getSimpleName(), e);
         }

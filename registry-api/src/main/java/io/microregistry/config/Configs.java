@@ -1,7 +1,6 @@
 package io.microregistry.config;
 
 import io.microregistry.RegistryConfig;
-import io.microregistry.config.store.ConfigStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,15 +49,7 @@ public final class Configs {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
-        return over(provider(name).open(config));
-    }
-
-    /** Wraps a backend store in the shared core (for plugin tests and fixtures). */
-    public static Config over(ConfigStore store) {
-        if (store == null) {
-            throw new IllegalArgumentException("store must not be null");
-        }
-        return new StoreConfig(store);
+        return provider(name).open(config);
     }
 
     /** The provider with this name, case-insensitive. */
@@ -75,8 +66,8 @@ public final class Configs {
         }
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("no config provider named '" + wanted + "' on the class path; found: "
-                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-" + wanted
-                    + ") as a dependency.");
+                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-"
+                    + ("memory".equals(wanted) ? "core" : wanted) + ") as a dependency.");
         }
         if (matches.size() > 1) {
             throw new IllegalArgumentException("more than one config provider is named '" + wanted

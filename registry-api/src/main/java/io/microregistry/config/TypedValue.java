@@ -1,16 +1,11 @@
 package io.microregistry.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** Parsing shared by the typed reads of {@link ConfigReads}. Stateless. */
 final class TypedValue {
-    /** Thread-safe once configured; shared because it holds no per-call state. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private TypedValue() {
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * so an implementation overrides only what it records. {@code registry-micrometer} is one
  * (Micrometer meters); anything else (logs, another metrics library) can be.
  *
- * <p><b>How it is found.</b> Each client ({@link io.microregistry.backend.StoreRegistry}, and a
+ * <p><b>How it is found.</b> Each client ({@code StoreRegistry} of {@code registry-core}, and a
  * {@link io.microregistry.cache.CachingRegistry} with the selectors over it) asks
  * {@link #discover()} once, when it is created: every implementation listed in
  * {@code META-INF/services/io.microregistry.metrics.RegistryObserver} is instantiated (public
@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link #none()} and an event costs one call of an empty method. Nothing is kept in static
  * state: two clients have two instances. To report elsewhere, pass an observer explicitly
  * ({@code new StoreRegistry(store, observer)}, {@link io.microregistry.cache.CacheOptions.Builder#observer},
- * {@link io.microregistry.memory.MemoryStore#client(RegistryObserver)}).
+ * {@code MemoryStore.client(observer)}).
  *
  * <p><b>Contract for implementations.</b>
  * <ul>

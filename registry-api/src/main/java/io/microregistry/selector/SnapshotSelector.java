@@ -1,9 +1,9 @@
 package io.microregistry.selector;
 
+import io.microregistry.Backoff;
 import io.microregistry.Node;
+import io.microregistry.RegistrationRules;
 import io.microregistry.RegistryException;
-import io.microregistry.backend.Backoff;
-import io.microregistry.backend.RegistrationRules;
 import io.microregistry.cache.CachedService;
 import io.microregistry.cache.CachingRegistry;
 import io.microregistry.metrics.RegistryObserver;

@@ -1,5 +1,6 @@
 package io.microregistry.benchmarks;
 
+import io.microregistry.Backoff;
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
@@ -8,7 +9,6 @@ import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
 import io.microregistry.WatcherStoppedException;
-import io.microregistry.backend.Backoff;
 import io.microregistry.cache.CacheOptions;
 import io.microregistry.cache.CachingRegistry;
 

@@ -1,6 +1,6 @@
 package io.microregistry.consul;
 
-import io.microregistry.backend.Backoff;
+import io.microregistry.Backoff;
 import org.kiwiproject.consul.ConsulException;
 import org.kiwiproject.consul.model.ConsulResponse;
 import org.kiwiproject.consul.option.ConsistencyMode;

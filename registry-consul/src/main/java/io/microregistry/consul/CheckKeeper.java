@@ -1,6 +1,6 @@
 package io.microregistry.consul;
 
-import io.microregistry.backend.Backoff;
+import io.microregistry.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.KeyLocks;
 import io.microregistry.metrics.RegistryObserver;

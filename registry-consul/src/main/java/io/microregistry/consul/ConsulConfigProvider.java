@@ -1,8 +1,9 @@
 package io.microregistry.consul;
 
 import io.microregistry.RegistryConfig;
+import io.microregistry.config.Config;
 import io.microregistry.config.ConfigProvider;
-import io.microregistry.config.store.ConfigStore;
+import io.microregistry.config.store.StoreConfig;
 
 /**
  * Config provider {@code consul}: the config center in Consul KV under {@code micro/config/},
@@ -21,7 +22,7 @@ public final class ConsulConfigProvider implements ConfigProvider {
     }
 
     @Override
-    public ConfigStore open(RegistryConfig config) {
-        return ConsulConfigStore.open(config);
+    public Config open(RegistryConfig config) {
+        return new StoreConfig(ConsulConfigStore.open(config));
     }
 }

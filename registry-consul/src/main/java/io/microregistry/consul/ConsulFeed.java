@@ -1,8 +1,8 @@
 package io.microregistry.consul;
 
+import io.microregistry.Backoff;
 import io.microregistry.Service;
 import io.microregistry.WatchStatus;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package io.microregistry.consul;
 
+import io.microregistry.Backoff;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.RegistryStore;

@@ -1,6 +1,6 @@
 package io.microregistry.consul;
 
-import io.microregistry.backend.Backoff;
+import io.microregistry.Backoff;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.kiwiproject.consul.ConsulException;

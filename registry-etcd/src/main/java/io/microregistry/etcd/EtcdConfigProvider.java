@@ -1,8 +1,9 @@
 package io.microregistry.etcd;
 
 import io.microregistry.RegistryConfig;
+import io.microregistry.config.Config;
 import io.microregistry.config.ConfigProvider;
-import io.microregistry.config.store.ConfigStore;
+import io.microregistry.config.store.StoreConfig;
 
 /**
  * Config provider {@code etcd}: the config center in etcd KV under {@code /micro/config/},
@@ -21,7 +22,7 @@ public final class EtcdConfigProvider implements ConfigProvider {
     }
 
     @Override
-    public ConfigStore open(RegistryConfig config) {
-        return EtcdConfigStore.open(config);
+    public Config open(RegistryConfig config) {
+        return new StoreConfig(EtcdConfigStore.open(config));
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.Client;
+import io.microregistry.Backoff;
 import io.microregistry.RegisterOptions;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryException;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
-import io.microregistry.backend.Backoff;
+import io.microregistry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,8 @@ import io.etcd.jetcd.Client;
 import io.grpc.Attributes;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
+import io.microregistry.Backoff;
 import io.microregistry.RegistryConfig;
-import io.microregistry.backend.Backoff;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

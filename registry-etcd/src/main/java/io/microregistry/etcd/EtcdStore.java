@@ -2,17 +2,17 @@ package io.microregistry.etcd;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.microregistry.Backoff;
 import io.microregistry.RegistryConfig;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
-import io.microregistry.metrics.RegistryObserver;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistryStore;
 import io.microregistry.backend.ServiceJson;
+import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

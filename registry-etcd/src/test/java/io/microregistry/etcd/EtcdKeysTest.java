@@ -1,6 +1,6 @@
 package io.microregistry.etcd;
 
-import io.microregistry.backend.RegistrationRules;
+import io.microregistry.RegistrationRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -2,11 +2,11 @@ package io.microregistry.tck;
 
 import io.microregistry.Endpoint;
 import io.microregistry.Node;
+import io.microregistry.RegistrationRules;
 import io.microregistry.Registry;
 import io.microregistry.Service;
 import io.microregistry.Value;
 import io.microregistry.WatchOptions;
-import io.microregistry.backend.RegistrationRules;
 import io.microregistry.backend.ServiceJson;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package io.microregistry.tck;
 
-
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
 import io.microregistry.Registry;
@@ -474,7 +473,7 @@ final class BrokenRegistries {
 
         @Override
         public void register(Service service, RegisterOptions options) {
-            io.microregistry.backend.RegistrationRules.checkRegister(service, options);
+            io.microregistry.RegistrationRules.checkRegister(service, options);
             if (service.nodes().stream().anyMatch(n ->
                     io.microregistry.backend.ServiceJson.encode(service.withNode(n)).length > 128 * 1024)) {
                 throw new io.microregistry.RegistryException("request too large");

@@ -1,8 +1,8 @@
 package io.microregistry.zookeeper;
 
+import io.microregistry.Backoff;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.KeyLocks;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.ServiceJson;

@@ -1,8 +1,9 @@
 package io.microregistry.zookeeper;
 
 import io.microregistry.RegistryConfig;
+import io.microregistry.config.Config;
 import io.microregistry.config.ConfigProvider;
-import io.microregistry.config.store.ConfigStore;
+import io.microregistry.config.store.StoreConfig;
 
 /**
  * Config provider {@code zookeeper}: the config center in znodes under {@code /micro/config},
@@ -21,7 +22,7 @@ public final class ZookeeperConfigProvider implements ConfigProvider {
     }
 
     @Override
-    public ConfigStore open(RegistryConfig config) {
-        return ZookeeperConfigStore.open(config);
+    public Config open(RegistryConfig config) {
+        return new StoreConfig(ZookeeperConfigStore.open(config));
     }
 }

@@ -1,5 +1,6 @@
 package io.microregistry.zookeeper;
 
+import io.microregistry.Backoff;
 import io.microregistry.RegistryException;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
@@ -7,7 +8,6 @@ import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.SnapshotDiff;

@@ -1,7 +1,7 @@
 package com.example.registry;
 
+import io.microregistry.Backoff;
 import io.microregistry.Service;
-import io.microregistry.backend.Backoff;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;

@@ -2,10 +2,10 @@ package io.microregistry.tck.fuzz;
 
 import io.microregistry.Node;
 import io.microregistry.RegisterOptions;
+import io.microregistry.RegistrationRules;
 import io.microregistry.Registry;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
-import io.microregistry.backend.RegistrationRules;
 
 import java.time.Duration;
 import java.util.ArrayList;

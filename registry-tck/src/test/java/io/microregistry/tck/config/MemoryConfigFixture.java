@@ -1,8 +1,8 @@
 package io.microregistry.tck.config;
 
 import io.microregistry.config.Config;
-import io.microregistry.config.Configs;
 import io.microregistry.config.memory.MemoryConfigStore;
+import io.microregistry.config.store.StoreConfig;
 
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +23,7 @@ final class MemoryConfigFixture implements ConfigFixture {
 
     @Override
     public Config newClient() {
-        return Configs.over(wrap.apply(store.connect()));
+        return new StoreConfig(wrap.apply(store.connect()));
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.microregistry.tck.config;
 
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.config.Config;
-import io.microregistry.config.Configs;
 import io.microregistry.config.memory.MemoryConfigStore;
+import io.microregistry.config.store.StoreConfig;
 import io.microregistry.config.store.StoreWatchListener;
 
 import java.util.List;
@@ -25,7 +25,7 @@ class MemoryOutageConfigTckTest extends ConfigTck {
 
             @Override
             public Config newClient() {
-                return Configs.over(new OutageConfigStore(store.connect(), down, watches));
+                return new StoreConfig(new OutageConfigStore(store.connect(), down, watches));
             }
 
             @Override
