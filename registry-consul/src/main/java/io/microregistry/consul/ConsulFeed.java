@@ -92,12 +92,6 @@ final class ConsulFeed implements AutoCloseable {
         }
     }
 
-    /** One consistent read of the whole catalog, passing nodes only, by service name. Throws the client's exceptions. */
-    Map<String, Map<String, Service>> readOnce() {
-        NodeDump reader = new NodeDump(http, connector.baseUrl(), connector.token(), warnings);
-        return reader.decode(reader.read(BlockingQuery.CONSISTENT).getResponse());
-    }
-
     /** Stops handing views to {@code watch}. */
     void detach(ConsulWatch watch) {
         watches.remove(watch);

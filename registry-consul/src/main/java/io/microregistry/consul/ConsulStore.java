@@ -1,6 +1,7 @@
 package io.microregistry.consul;
 
 import io.microregistry.Backoff;
+import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
 import io.microregistry.Watcher;
@@ -14,12 +15,18 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -40,9 +47,10 @@ import java.util.function.Supplier;
  *       node id as ID unless the agent holds it for another node (then
  *       {@link ServiceRecords#qualifiedId}); an ID this client does not keep is looked up on the
  *       agent first ({@link AgentServices}), so another client's node is never overwritten.</li>
- *   <li><b>Reads</b> see passing nodes only and are {@code ?consistent} ({@link BlockingQuery#CONSISTENT}):
- *       one health read for a service, one node-dump read for all, so a node whose owner died
- *       disappears within its TTL, also across an agent crash.</li>
+ *   <li><b>Reads</b> see passing nodes only and are {@code ?consistent} ({@link BlockingQuery#CONSISTENT}),
+ *       so a node whose owner died disappears within its TTL, also across an agent crash: one
+ *       health read for a service; for all, the service names and then one health read per
+ *       service, a few in flight ({@link #readAll}), so no single answer carries the whole registry.</li>
  *   <li><b>Watches</b> are {@link ConsulWatch}es over the client's one shared {@link ConsulFeed}
  *       blocking query: one thread and one held agent connection per client however many it follows.</li>
  *   <li><b>Limits</b>: at most {@link #MAX_NODES_PER_CALL} nodes per registration.</li>
@@ -62,6 +70,13 @@ final class ConsulStore implements RegistryStore {
      * before anything is written rather than left running for minutes.
      */
     static final int MAX_NODES_PER_CALL = 1_000;
+
+    /**
+     * Health reads one whole-registry read keeps in flight: enough to hide the round trips of a
+     * large registry, few enough that listing 10,000 services costs this many client threads and
+     * connections, not one per service.
+     */
+    static final int LIST_CONCURRENCY = 8;
 
     private final ConsulConnector connector;
     private final ConsulFailures failures;
@@ -126,16 +141,91 @@ final class ConsulStore implements RegistryStore {
     @Override
     public List<Service> read(Optional<String> name) {
         if (name.isPresent()) {
-            return call("look up service '" + name.get() + "'", () -> new ArrayList<>(ServiceRecords.passing(
-                    name.get(), consul.healthClient().getHealthyServiceInstances(ConsulIds.consulName(name.get()),
-                            BlockingQuery.CONSISTENT).getResponse(), warnings).values()));
+            return call("look up service '" + name.get() + "'",
+                    () -> readService(name.get(), ConsulIds.consulName(name.get())));
         }
-        // One consistent read of the node dump, not one health read per service name.
-        return call("list services", () -> {
-            List<Service> records = new ArrayList<>();
-            feed.readOnce().values().forEach(byKey -> records.addAll(byKey.values()));
-            return records;
-        });
+        return call("list services", this::readAll);
+    }
+
+    /**
+     * The whole registry, read per service so that no single agent answer carries every node
+     * (Consul 1.8 has no paged read; the node dump the watches follow is one message of every
+     * node with its checks): the service names first ({@code /v1/catalog/services}), then each
+     * service's passing nodes with the same consistent health read as a lookup, at most
+     * {@link #LIST_CONCURRENCY} in flight on the client's own executor. Results keep the order of
+     * the name list. A service that vanished after the name list is simply absent (its health
+     * read answers empty). If one service's read fails, the whole call fails with that
+     * (translated) failure, which names the service, and the reads still in flight are cancelled:
+     * a list silently missing a service would look like a complete one.
+     */
+    private List<Service> readAll() {
+        Map<String, List<String>> catalog = consul.catalogClient().getServices(BlockingQuery.CONSISTENT).getResponse();
+        List<String[]> services = new ArrayList<>(); // {name, Consul name}
+        for (String consulName : catalog == null ? Set.<String>of() : catalog.keySet()) {
+            String serviceName = ConsulIds.name(consulName);
+            if (serviceName == null) {
+                continue; // an encoded form that does not decode is no service of ours, as on the watch path
+            }
+            if (!readablePerService(consulName)) {
+                if (warnings.first("unreadable\u0000" + consulName)) {
+                    LOG.warn("skipping Consul service '{}' in the list of services: the agent cleans it as a URL "
+                            + "path, so it cannot be read by name (nor by go-micro)", consulName);
+                }
+                continue;
+            }
+            services.add(new String[] {serviceName, consulName});
+        }
+        List<List<Service>> results = new ArrayList<>(Collections.nCopies(services.size(), null));
+        CompletionService<List<Service>> done = new ExecutorCompletionService<>(clientThreads);
+        Map<Future<List<Service>>, Integer> inFlight = new HashMap<>();
+        int next = 0;
+        try {
+            while (next < services.size() || !inFlight.isEmpty()) {
+                while (inFlight.size() < LIST_CONCURRENCY && next < services.size()) {
+                    String[] service = services.get(next);
+                    inFlight.put(done.submit(() -> call("list services: read service '" + service[0] + "'",
+                            () -> readService(service[0], service[1]))), next++);
+                }
+                Future<List<Service>> finished = done.take();
+                results.set(inFlight.remove(finished), finished.get());
+            }
+        } catch (ExecutionException e) {
+            inFlight.keySet().forEach(f -> f.cancel(true));
+            // Already translated by call(), naming the service; anything else is a bug, not backend trouble.
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("reading a service failed", e.getCause());
+        } catch (InterruptedException e) {
+            inFlight.keySet().forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted while listing the services of " + describe(), e);
+        }
+        List<Service> records = new ArrayList<>();
+        results.forEach(records::addAll);
+        return records;
+    }
+
+    /** One service's passing records: one consistent health read of Consul name {@code consulName}. */
+    private List<Service> readService(String serviceName, String consulName) {
+        return new ArrayList<>(ServiceRecords.passing(serviceName, consul.healthClient()
+                .getHealthyServiceInstances(consulName, BlockingQuery.CONSISTENT).getResponse(), warnings).values());
+    }
+
+    /**
+     * Whether a Consul service name survives as a URL path segment: the agent's HTTP server cleans
+     * paths after decoding them, so a name with an empty, {@code .} or {@code ..} segment (only
+     * ever written by another client; ours are encoded, see {@link ConsulIds}) would be read as
+     * another service, or refused by the HTTP client.
+     */
+    static boolean readablePerService(String consulName) {
+        if (consulName.isEmpty()) {
+            return false;
+        }
+        for (String segment : consulName.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
