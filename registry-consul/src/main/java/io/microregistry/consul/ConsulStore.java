@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -72,9 +73,9 @@ final class ConsulStore implements RegistryStore {
     static final int MAX_NODES_PER_CALL = 1_000;
 
     /**
-     * Health reads one whole-registry read keeps in flight: enough to hide the round trips of a
-     * large registry, few enough that listing 10,000 services costs this many client threads and
-     * connections, not one per service.
+     * Agent reads the whole-registry reads of one client keep in flight, all callers together:
+     * enough to hide the round trips of a large registry, few enough that listing 10,000 services
+     * costs at most this many client threads and connections, not one per service or per caller.
      */
     static final int LIST_CONCURRENCY = 8;
 
@@ -86,6 +87,8 @@ final class ConsulStore implements RegistryStore {
     private final AgentServices agentServices;
     private final ConsulFeed feed;
     private final GoMicroTags.Warnings warnings = new GoMicroTags.Warnings();
+    /** Whole-registry reads in flight on this client, across all callers (see {@link #readAll}). */
+    private final Semaphore listReads = new Semaphore(LIST_CONCURRENCY);
     private volatile boolean closed;
     /** Set once a group's release found the agent unreachable: the other groups then do not wait it out again. */
     private volatile boolean unreachable;
@@ -144,7 +147,14 @@ final class ConsulStore implements RegistryStore {
             return call("look up service '" + name.get() + "'",
                     () -> readService(name.get(), ConsulIds.consulName(name.get())));
         }
-        return call("list services", this::readAll);
+        return call("list services", () -> {
+            try {
+                return readAll();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted while listing the services of " + describe(), e);
+            }
+        });
     }
 
     /**
@@ -152,14 +162,21 @@ final class ConsulStore implements RegistryStore {
      * (Consul 1.8 has no paged read; the node dump the watches follow is one message of every
      * node with its checks): the service names first ({@code /v1/catalog/services}), then each
      * service's passing nodes with the same consistent health read as a lookup, at most
-     * {@link #LIST_CONCURRENCY} in flight on the client's own executor. Results keep the order of
+     * {@link #LIST_CONCURRENCY} reads in flight per client (name lists included, whatever the
+     * number of concurrent callers) on the client's own executor. Results keep the order of
      * the name list. A service that vanished after the name list is simply absent (its health
      * read answers empty). If one service's read fails, the whole call fails with that
-     * (translated) failure, which names the service, and the reads still in flight are cancelled:
-     * a list silently missing a service would look like a complete one.
+     * (translated) failure, which names the service: a list silently missing a service would
+     * look like a complete one.
      */
-    private List<Service> readAll() {
-        Map<String, List<String>> catalog = consul.catalogClient().getServices(BlockingQuery.CONSISTENT).getResponse();
+    private List<Service> readAll() throws InterruptedException {
+        Map<String, List<String>> catalog;
+        listReads.acquire();
+        try {
+            catalog = consul.catalogClient().getServices(BlockingQuery.CONSISTENT).getResponse();
+        } finally {
+            listReads.release();
+        }
         List<String[]> services = new ArrayList<>(); // {name, Consul name}
         for (String consulName : catalog == null ? Set.<String>of() : catalog.keySet()) {
             String serviceName = ConsulIds.name(consulName);
@@ -179,29 +196,42 @@ final class ConsulStore implements RegistryStore {
         CompletionService<List<Service>> done = new ExecutorCompletionService<>(clientThreads);
         Map<Future<List<Service>>, Integer> inFlight = new HashMap<>();
         int next = 0;
-        try {
-            while (next < services.size() || !inFlight.isEmpty()) {
-                while (inFlight.size() < LIST_CONCURRENCY && next < services.size()) {
-                    String[] service = services.get(next);
-                    inFlight.put(done.submit(() -> call("list services: read service '" + service[0] + "'",
-                            () -> readService(service[0], service[1]))), next++);
+        while (next < services.size() || !inFlight.isEmpty()) {
+            // Wait for a permit only with nothing of ours in flight; otherwise take what is free now.
+            while (next < services.size() && (inFlight.isEmpty() ? acquire() : listReads.tryAcquire())) {
+                String[] service = services.get(next);
+                try {
+                    inFlight.put(done.submit(() -> {
+                        try {
+                            return call("list services: read service '" + service[0] + "'",
+                                    () -> readService(service[0], service[1]));
+                        } finally {
+                            listReads.release();
+                        }
+                    }), next++);
+                } catch (RuntimeException rejected) {
+                    listReads.release(); // closed under us: call() makes it the closed state
+                    throw rejected;
                 }
-                Future<List<Service>> finished = done.take();
-                results.set(inFlight.remove(finished), finished.get());
             }
-        } catch (ExecutionException e) {
-            inFlight.keySet().forEach(f -> f.cancel(true));
-            // Already translated by call(), naming the service; anything else is a bug, not backend trouble.
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("reading a service failed", e.getCause());
-        } catch (InterruptedException e) {
-            inFlight.keySet().forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new RegistryUnavailableException("interrupted while listing the services of " + describe(), e);
+            Future<List<Service>> finished = done.take();
+            try {
+                results.set(inFlight.remove(finished), finished.get());
+            } catch (ExecutionException e) {
+                // The reads still in flight end within the timeout and release their permits; their
+                // answers are dropped. The failure is translated by call() already and names the service.
+                throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException("reading a service failed", e.getCause());
+            }
         }
         List<Service> records = new ArrayList<>();
         results.forEach(records::addAll);
         return records;
+    }
+
+    private boolean acquire() throws InterruptedException {
+        listReads.acquire();
+        return true;
     }
 
     /** One service's passing records: one consistent health read of Consul name {@code consulName}. */

@@ -17,6 +17,8 @@ import org.kiwiproject.consul.model.agent.ImmutableRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,6 +117,19 @@ class ConsulListServicesTest {
             assertThat(exchanges).filteredOn(e -> e.pathAndQuery().startsWith("/v1/health/service/paged-"))
                     .hasSize(registered.size());
             assertThat(proxy.peakInFlight()).as("health reads in flight at once")
+                    .isLessThanOrEqualTo(ConsulStore.LIST_CONCURRENCY);
+
+            // The bound is per client, not per call: callers listing at once share it.
+            proxy.reset();
+            List<CompletableFuture<List<Service>>> callers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                callers.add(CompletableFuture.supplyAsync(reader::listServices));
+            }
+            for (CompletableFuture<List<Service>> caller : callers) {
+                assertThat(ours(caller.get(30, TimeUnit.SECONDS), "paged-"))
+                        .containsExactlyInAnyOrderElementsOf(registered);
+            }
+            assertThat(proxy.peakInFlight()).as("reads in flight at once, three callers")
                     .isLessThanOrEqualTo(ConsulStore.LIST_CONCURRENCY);
         }
     }

@@ -95,13 +95,18 @@ final class RecordingHttpProxy implements AutoCloseable {
 
     private void forward(HttpExchange exchange) throws IOException {
         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        // Counted out before the client gets the answer: a client that starts its next request as soon as
+        // it has one must not be seen with both in flight.
+        boolean counted = true;
         try {
             URI uri = exchange.getRequestURI();
             String path = uri.getPath();
             String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             if (failing.test(path)) {
-                answer(exchange, 500, "injected failure", null);
                 exchanges.add(new Exchange(pathAndQuery, 500, "injected failure"));
+                inFlight.decrementAndGet();
+                counted = false;
+                answer(exchange, 500, "injected failure", null);
                 return;
             }
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
@@ -119,12 +124,16 @@ final class RecordingHttpProxy implements AutoCloseable {
                 hook.run();
             }
             exchanges.add(new Exchange(pathAndQuery, response.statusCode(), response.body()));
+            inFlight.decrementAndGet();
+            counted = false;
             answer(exchange, response.statusCode(), response.body(), response);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exchange.close();
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
