@@ -47,12 +47,10 @@ final class Member implements Subscription {
     private final ArrayDeque<Object> mailbox = new ArrayDeque<>();
     private List<Service> snapshot;
     private boolean scheduled;
-    /** No further offers: closed by the user or by the feed. */
-    private volatile boolean closed;
+    /** Closed (no further offers) by the user or by the feed; the status; the listener's failures. */
+    private final SubscriptionState state = new SubscriptionState(WatchStatus.current(), LOG, "registry watch listener");
     /** No further listener calls: closed by the user. Guarded by {@code this}. */
     private boolean silenced;
-    private volatile WatchStatus status = WatchStatus.current();
-    private boolean listenerFailed;
 
     Member(WatchListener listener, Executor delivery, Consumer<Member> onClose) {
         this.listener = listener;
@@ -63,13 +61,13 @@ final class Member implements Subscription {
     /** Called by the feed, under its lock, when this member joins. */
     synchronized void start(List<Service> current, WatchStatus currentStatus) {
         snapshot = List.copyOf(current);
-        status = currentStatus;
+        state.status(currentStatus);
         schedule();
     }
 
     /** Called by the feed, under its lock, for each change of its view. */
     synchronized void offer(WatchEvent event) {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
         Run run = mailbox.peekLast() instanceof Run last ? last : null;
@@ -83,10 +81,10 @@ final class Member implements Subscription {
 
     /** Called by the feed, under its lock, when its health changes. */
     synchronized void offer(WatchStatus next) {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
-        status = next;
+        state.status(next);
         if (mailbox.peekLast() instanceof WatchStatus) {
             mailbox.pollLast();
         }
@@ -132,18 +130,7 @@ final class Member implements Subscription {
                     return;
                 }
             }
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                boolean first;
-                synchronized (this) {
-                    first = !listenerFailed;
-                    listenerFailed = true;
-                }
-                if (first) {
-                    LOG.warn("A registry watch listener threw; the subscription goes on (logged once per subscription)", e);
-                }
-            }
+            state.call(call);
         }
     }
 
@@ -209,27 +196,26 @@ final class Member implements Subscription {
 
     @Override
     public WatchStatus status() {
-        return status;
+        return state.status();
     }
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return state.isClosed();
     }
 
     @Override
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) {
-                silenced = true;
-                mailbox.clear();
-                return;
-            }
-            closed = true;
+            // Silenced even when the feed closed it first: its last STALE status may still wait.
+            first = state.close();
             silenced = true;
             mailbox.clear();
         }
-        onClose.accept(this);
+        if (first) {
+            onClose.accept(this);
+        }
     }
 
     /**
@@ -237,14 +223,14 @@ final class Member implements Subscription {
      * {@link WatchStatus.State#STALE} status, that nothing will follow any more; no call after it.
      */
     synchronized void closedByOwner() {
-        if (closed) {
+        if (!state.close()) {
             return;
         }
-        closed = true;
         mailbox.clear();
-        status = WatchStatus.of(WatchStatus.State.STALE,
+        WatchStatus last = WatchStatus.of(WatchStatus.State.STALE,
                 new io.microregistry.RegistryException("the registry was closed: this subscription ends"));
-        mailbox.addLast(status);
+        state.status(last);
+        mailbox.addLast(last);
         schedule();
     }
 }
