@@ -1,10 +1,11 @@
 package io.microregistry;
 
+import io.microregistry.internal.Implementations;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -82,25 +83,8 @@ public final class Registries {
         return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
     }
 
-    /**
-     * Providers visible to the context class loader and to this library's own loader (an
-     * application server's context loader may not see the library), each class once.
-     */
+    /** Providers on the class path, each class once (see {@link Implementations}). */
     private static List<RegistryProvider> load() {
-        Map<String, RegistryProvider> byClass = new java.util.LinkedHashMap<>();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {context, Registries.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            try {
-                ServiceLoader.load(RegistryProvider.class, loader)
-                        .forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("a registry provider on the class path could not be loaded: "
-                        + e.getMessage(), e);
-            }
-        }
-        return new ArrayList<>(byClass.values());
+        return Implementations.of(RegistryProvider.class, "registry provider");
     }
 }

@@ -1,13 +1,11 @@
 package io.microregistry.config;
 
 import io.microregistry.RegistryConfig;
+import io.microregistry.internal.Implementations;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -82,19 +80,6 @@ public final class Configs {
     }
 
     private static List<ConfigProvider> load() {
-        Map<String, ConfigProvider> byClass = new LinkedHashMap<>();
-        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-                Configs.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            try {
-                ServiceLoader.load(ConfigProvider.class, loader).forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("a config provider on the class path could not be loaded: "
-                        + e.getMessage(), e);
-            }
-        }
-        return new ArrayList<>(byClass.values());
+        return Implementations.of(ConfigProvider.class, "config provider");
     }
 }
