@@ -2,13 +2,9 @@ package io.microregistry;
 
 import io.microregistry.internal.Implementations;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Opens registries by provider name, with providers found on the class path through
@@ -55,36 +51,11 @@ public final class Registries {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("registry name must not be blank");
         }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        List<RegistryProvider> matches = new ArrayList<>();
-        SortedMap<String, String> found = new TreeMap<>();
-        for (RegistryProvider provider : load()) {
-            String providerName = provider.name().toLowerCase(Locale.ROOT);
-            found.merge(providerName, provider.getClass().getName(), (a, b) -> a + ", " + b);
-            if (providerName.equals(wanted)) {
-                matches.add(provider);
-            }
-        }
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no registry provider named '" + wanted + "' on the class path; found: "
-                    + String.join(", ", found.keySet())
-                    + ". Add the backend's module (e.g. registry-" + ("memory".equals(wanted) ? "core" : wanted)
-                    + ") as a dependency.");
-        }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("more than one registry provider is named '" + wanted + "': "
-                    + found.get(wanted) + ". Keep exactly one of them on the class path.");
-        }
-        return matches.get(0);
+        return Implementations.named(RegistryProvider.class, RegistryProvider::name, name, "registry provider");
     }
 
     /** Names of every provider on the class path, sorted. */
     public static List<String> providerNames() {
-        return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
-    }
-
-    /** Providers on the class path, each class once (see {@link Implementations}). */
-    private static List<RegistryProvider> load() {
-        return Implementations.of(RegistryProvider.class, "registry provider");
+        return Implementations.names(RegistryProvider.class, RegistryProvider::name, "registry provider");
     }
 }

@@ -3,10 +3,14 @@ package io.microregistry.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Finds the implementations of a service interface listed for {@link ServiceLoader}, the one way
@@ -14,7 +18,8 @@ import java.util.ServiceLoader;
  *
  * <p>Looks through the context class loader and this library's own loader (an application
  * server's context loader may not see the library), and keeps each implementation class once,
- * the context loader's first.
+ * the context loader's first. Providers are picked by name the same way for registries and config
+ * centers: case-insensitive, exactly one.
  *
  * <p><b>Blocking:</b> loads classes and runs the implementations' constructors on the calling
  * thread. <b>Thread-safety:</b> stateless; callable from any thread. <b>Nulls:</b> no argument
@@ -48,5 +53,42 @@ public final class Implementations {
             }
         }
         return new ArrayList<>(byClass.values());
+    }
+
+    /**
+     * The one implementation of {@code type} whose name, as {@code nameOf} gives it, is
+     * {@code name} (trimmed, case-insensitive).
+     *
+     * @param what what one implementation is, for the errors, e.g. {@code "registry provider"}
+     * @throws IllegalArgumentException if none or more than one has that name; the message lists
+     *                                  the names found, or the classes that share the name
+     */
+    public static <T> T named(Class<T> type, Function<T, String> nameOf, String name, String what) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        List<T> matches = new ArrayList<>();
+        SortedMap<String, String> found = new TreeMap<>();
+        for (T candidate : of(type, what)) {
+            String candidateName = nameOf.apply(candidate).toLowerCase(Locale.ROOT);
+            found.merge(candidateName, candidate.getClass().getName(), (a, b) -> a + ", " + b);
+            if (candidateName.equals(wanted)) {
+                matches.add(candidate);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no " + what + " named '" + wanted + "' on the class path; found: "
+                    + String.join(", ", found.keySet())
+                    + ". Add the backend's module (e.g. registry-" + ("memory".equals(wanted) ? "core" : wanted)
+                    + ") as a dependency.");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("more than one " + what + " is named '" + wanted + "': "
+                    + found.get(wanted) + ". Keep exactly one of them on the class path.");
+        }
+        return matches.get(0);
+    }
+
+    /** The names, as {@code nameOf} gives them, of every implementation of {@code type}: lower case, sorted, each once. */
+    public static <T> List<String> names(Class<T> type, Function<T, String> nameOf, String what) {
+        return of(type, what).stream().map(t -> nameOf.apply(t).toLowerCase(Locale.ROOT)).distinct().sorted().toList();
     }
 }
