@@ -32,11 +32,12 @@ import java.util.function.Consumer;
  * status changes not yet delivered, however slow the listener is.
  *
  * <p><b>Delivery</b> runs as one task at a time on the shared pool: at most one listener call of
- * a member is in progress, and calls happen in mailbox order.
+ * a member is in progress, and calls happen in mailbox order; none starts once the user closed
+ * its {@link #subscription() handle}.
  *
  * <p>Thread-safe.
  */
-final class Member implements Subscription {
+final class Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
 
@@ -47,15 +48,19 @@ final class Member implements Subscription {
     private final ArrayDeque<Object> mailbox = new ArrayDeque<>();
     private List<Service> snapshot;
     private boolean scheduled;
-    /** Closed (no further offers) by the user or by the feed; the status; the listener's failures. */
-    private final SubscriptionState state = new SubscriptionState(WatchStatus.current(), LOG, "registry watch listener");
-    /** No further listener calls: closed by the user. Guarded by {@code this}. */
-    private boolean silenced;
+    /** The user's handle: closed (no further offers) by the user or ended by the feed; the status. */
+    private final SubscriptionState state;
 
     Member(WatchListener listener, Executor delivery, Consumer<Member> onClose) {
         this.listener = listener;
         this.delivery = delivery;
         this.onClose = onClose;
+        this.state = new SubscriptionState(WatchStatus.current(), LOG, "registry watch listener", this::leave);
+    }
+
+    /** What the user holds. */
+    Subscription subscription() {
+        return state;
     }
 
     /** Called by the feed, under its lock, when this member joins. */
@@ -109,7 +114,7 @@ final class Member implements Subscription {
     }
 
     private void schedule() {
-        if (!scheduled && !silenced) {
+        if (!scheduled && !state.isClosedByUser()) {
             scheduled = true;
             try {
                 delivery.execute(this::drain);
@@ -124,7 +129,7 @@ final class Member implements Subscription {
         while (true) {
             Runnable call;
             synchronized (this) {
-                call = silenced ? null : nextCall();
+                call = state.isClosedByUser() ? null : nextCall();
                 if (call == null) {
                     scheduled = false;
                     return;
@@ -194,28 +199,12 @@ final class Member implements Subscription {
         }
     }
 
-    @Override
-    public WatchStatus status() {
-        return state.status();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return state.isClosed();
-    }
-
-    @Override
-    public void close() {
-        boolean first;
+    /** The user closed an open subscription: nothing more is delivered, and the feed lets it go. */
+    private void leave() {
         synchronized (this) {
-            // Silenced even when the feed closed it first: its last STALE status may still wait.
-            first = state.close();
-            silenced = true;
             mailbox.clear();
         }
-        if (first) {
-            onClose.accept(this);
-        }
+        onClose.accept(this);
     }
 
     /**
@@ -223,7 +212,7 @@ final class Member implements Subscription {
      * {@link WatchStatus.State#STALE} status, that nothing will follow any more; no call after it.
      */
     synchronized void closedByOwner() {
-        if (!state.close()) {
+        if (!state.end()) {
             return;
         }
         mailbox.clear();

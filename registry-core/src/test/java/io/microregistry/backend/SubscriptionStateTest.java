@@ -6,14 +6,16 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @org.junit.jupiter.api.Timeout(30)
 class SubscriptionStateTest {
 
+    private final AtomicInteger released = new AtomicInteger();
     private final SubscriptionState state = new SubscriptionState(WatchStatus.current(),
-            LoggerFactory.getLogger(SubscriptionStateTest.class), "test listener");
+            LoggerFactory.getLogger(SubscriptionStateTest.class), "test listener", released::incrementAndGet);
 
     @Test
     void aListenerThatThrowsDoesNotEndTheCallsAfterIt() {
@@ -31,14 +33,31 @@ class SubscriptionStateTest {
     }
 
     @Test
-    void closesOnceAndKeepsTheLatestStatus() {
+    void theUsersCloseReleasesOnceAndKeepsTheLatestStatus() {
         WatchStatus stale = WatchStatus.of(WatchStatus.State.STALE, new io.microregistry.RegistryException("gone"));
         state.status(stale);
 
         assertThat(state.isClosed()).isFalse();
-        assertThat(state.close()).isTrue();
-        assertThat(state.close()).isFalse();
+        state.close();
+        state.close();
+
+        assertThat(released).hasValue(1);
         assertThat(state.isClosed()).isTrue();
+        assertThat(state.isClosedByUser()).isTrue();
+        assertThat(state.end()).isFalse();
         assertThat(state.status()).isSameAs(stale);
+    }
+
+    @Test
+    void anEndByTheOwnerReleasesNothingButTheUsersCloseStillSilences() {
+        assertThat(state.end()).isTrue();
+        assertThat(state.end()).isFalse();
+        assertThat(state.isClosed()).isTrue();
+        assertThat(state.isClosedByUser()).isFalse();
+
+        state.close();
+
+        assertThat(state.isClosedByUser()).isTrue();
+        assertThat(released).hasValue(0);
     }
 }

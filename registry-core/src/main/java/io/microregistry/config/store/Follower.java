@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  * calls the listener from it, one call at a time, in order, so a slow listener never holds
  * back the store's watch nor grows memory without bound. Thread-safe.
  */
-final class Follower implements ConfigSubscription {
+final class Follower {
     private static final Logger log = LoggerFactory.getLogger(Follower.class);
     private static final Object WAKE = new Object();
 
@@ -46,7 +46,7 @@ final class Follower implements ConfigSubscription {
     private final ConfigListener listener;
     private final String label;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-    /** Closed, the status, the listener's failures. */
+    /** The user's handle: closed, the status; the listener's failures. */
     private final SubscriptionState state;
     private final ListenerMailbox mailbox;
     private final Runnable onClose;
@@ -76,7 +76,7 @@ final class Follower implements ConfigSubscription {
         this.listener = listener;
         this.label = label;
         this.onClose = onClose;
-        this.state = new SubscriptionState(WatchStatus.current(), log, "config listener of " + label);
+        this.state = new SubscriptionState(WatchStatus.current(), log, "config listener of " + label, this::release);
         this.mailbox = new ListenerMailbox(c -> listener.onChange(c));
     }
 
@@ -280,21 +280,18 @@ final class Follower implements ConfigSubscription {
         return mailbox.size();
     }
 
-    @Override
-    public WatchStatus status() {
-        return state.status();
+    /** What the user holds. */
+    ConfigSubscription subscription() {
+        return state;
     }
 
-    @Override
-    public boolean isClosed() {
-        return state.isClosed();
+    /** Same as closing {@link #subscription()}. */
+    void close() {
+        state.close();
     }
 
-    @Override
-    public void close() {
-        if (!state.close()) {
-            return;
-        }
+    /** Run once, by the close that found the subscription open. */
+    private void release() {
         StoreWatch w = watch;
         if (w != null) {
             w.close();
