@@ -1,13 +1,10 @@
 package io.microregistry;
 
-import java.util.ArrayList;
+import io.microregistry.internal.Implementations;
+
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Opens registries by provider name, with providers found on the class path through
@@ -54,53 +51,11 @@ public final class Registries {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("registry name must not be blank");
         }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        List<RegistryProvider> matches = new ArrayList<>();
-        SortedMap<String, String> found = new TreeMap<>();
-        for (RegistryProvider provider : load()) {
-            String providerName = provider.name().toLowerCase(Locale.ROOT);
-            found.merge(providerName, provider.getClass().getName(), (a, b) -> a + ", " + b);
-            if (providerName.equals(wanted)) {
-                matches.add(provider);
-            }
-        }
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no registry provider named '" + wanted + "' on the class path; found: "
-                    + String.join(", ", found.keySet())
-                    + ". Add the backend's module (e.g. registry-" + ("memory".equals(wanted) ? "core" : wanted)
-                    + ") as a dependency.");
-        }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("more than one registry provider is named '" + wanted + "': "
-                    + found.get(wanted) + ". Keep exactly one of them on the class path.");
-        }
-        return matches.get(0);
+        return Implementations.named(RegistryProvider.class, RegistryProvider::name, name, "registry provider");
     }
 
     /** Names of every provider on the class path, sorted. */
     public static List<String> providerNames() {
-        return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
-    }
-
-    /**
-     * Providers visible to the context class loader and to this library's own loader (an
-     * application server's context loader may not see the library), each class once.
-     */
-    private static List<RegistryProvider> load() {
-        Map<String, RegistryProvider> byClass = new java.util.LinkedHashMap<>();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {context, Registries.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            try {
-                ServiceLoader.load(RegistryProvider.class, loader)
-                        .forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("a registry provider on the class path could not be loaded: "
-                        + e.getMessage(), e);
-            }
-        }
-        return new ArrayList<>(byClass.values());
+        return Implementations.names(RegistryProvider.class, RegistryProvider::name, "registry provider");
     }
 }

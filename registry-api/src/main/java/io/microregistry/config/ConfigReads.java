@@ -27,28 +27,14 @@ public interface ConfigReads {
 
     /** The value as a decimal int, or {@code defaultValue}. */
     default int getInt(String key, int defaultValue) {
-        Optional<String> text = get(key).map(e -> e.text().trim());
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(text.get());
-        } catch (NumberFormatException e) {
-            throw TypedValue.malformed(key, text.get(), "a decimal int", e);
-        }
+        return get(key).map(e -> TypedValue.number(key, e.text().trim(), Integer::parseInt, "a decimal int"))
+                .orElse(defaultValue);
     }
 
     /** The value as a decimal long, or {@code defaultValue}. */
     default long getLong(String key, long defaultValue) {
-        Optional<String> text = get(key).map(e -> e.text().trim());
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(text.get());
-        } catch (NumberFormatException e) {
-            throw TypedValue.malformed(key, text.get(), "a decimal long", e);
-        }
+        return get(key).map(e -> TypedValue.number(key, e.text().trim(), Long::parseLong, "a decimal long"))
+                .orElse(defaultValue);
     }
 
     /** {@code true} or {@code false} (any case), or {@code defaultValue}. */

@@ -1,13 +1,9 @@
 package io.microregistry.config;
 
 import io.microregistry.RegistryConfig;
+import io.microregistry.internal.Implementations;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -57,44 +53,11 @@ public final class Configs {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("config provider name must not be blank");
         }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        List<ConfigProvider> matches = new ArrayList<>();
-        for (ConfigProvider p : load()) {
-            if (p.name().toLowerCase(Locale.ROOT).equals(wanted)) {
-                matches.add(p);
-            }
-        }
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no config provider named '" + wanted + "' on the class path; found: "
-                    + String.join(", ", providerNames()) + ". Add the backend's module (e.g. registry-"
-                    + ("memory".equals(wanted) ? "core" : wanted) + ") as a dependency.");
-        }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("more than one config provider is named '" + wanted
-                    + "'. Keep exactly one of them on the class path.");
-        }
-        return matches.get(0);
+        return Implementations.named(ConfigProvider.class, ConfigProvider::name, name, "config provider");
     }
 
     /** Names of every config provider on the class path, sorted. */
     public static List<String> providerNames() {
-        return load().stream().map(p -> p.name().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
-    }
-
-    private static List<ConfigProvider> load() {
-        Map<String, ConfigProvider> byClass = new LinkedHashMap<>();
-        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-                Configs.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            try {
-                ServiceLoader.load(ConfigProvider.class, loader).forEach(p -> byClass.putIfAbsent(p.getClass().getName(), p));
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("a config provider on the class path could not be loaded: "
-                        + e.getMessage(), e);
-            }
-        }
-        return new ArrayList<>(byClass.values());
+        return Implementations.names(ConfigProvider.class, ConfigProvider::name, "config provider");
     }
 }

@@ -3,6 +3,7 @@ package io.microregistry.config;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** Parsing shared by the typed reads of {@link ConfigReads}. Stateless. */
 final class TypedValue {
@@ -12,6 +13,15 @@ final class TypedValue {
     static IllegalArgumentException malformed(String key, String value, String expected, Throwable cause) {
         String shown = value.length() > 80 ? value.substring(0, 80) + "…" : value;
         return new IllegalArgumentException("config key '" + key + "': value '" + shown + "' is not " + expected, cause);
+    }
+
+    /** {@code value} parsed by {@code parse}, or the malformed-value error saying it is not {@code expected}. */
+    static <T> T number(String key, String value, Function<String, T> parse, String expected) {
+        try {
+            return parse.apply(value);
+        } catch (NumberFormatException e) {
+            throw malformed(key, value, expected, e);
+        }
     }
 
     static Duration duration(String key, String value) {

@@ -1,11 +1,8 @@
 package io.microregistry.metrics;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.microregistry.internal.Implementations;
+
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /** How {@link RegistryObserver}s are found and combined. Stateless; see {@link RegistryObserver#discover()}. */
 final class Observers {
@@ -42,25 +39,8 @@ final class Observers {
         return new GuardedObserver(observer);
     }
 
-    /**
-     * Implementations visible to the context class loader and to this library's own loader, each
-     * class once (as {@link io.microregistry.Registries} finds providers).
-     */
+    /** Observers on the class path, each class once, as {@link io.microregistry.Registries} finds providers. */
     private static List<RegistryObserver> load() {
-        Map<String, RegistryObserver> byClass = new LinkedHashMap<>();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {context, Observers.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            try {
-                ServiceLoader.load(RegistryObserver.class, loader)
-                        .forEach(o -> byClass.putIfAbsent(o.getClass().getName(), o));
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("a registry observer on the class path could not be loaded: "
-                        + e.getMessage(), e);
-            }
-        }
-        return new ArrayList<>(byClass.values());
+        return Implementations.of(RegistryObserver.class, "registry observer");
     }
 }

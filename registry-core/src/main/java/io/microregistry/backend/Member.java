@@ -32,11 +32,12 @@ import java.util.function.Consumer;
  * status changes not yet delivered, however slow the listener is.
  *
  * <p><b>Delivery</b> runs as one task at a time on the shared pool: at most one listener call of
- * a member is in progress, and calls happen in mailbox order.
+ * a member is in progress, and calls happen in mailbox order; none starts once the user closed
+ * its {@link #subscription() handle}.
  *
  * <p>Thread-safe.
  */
-final class Member implements Subscription {
+final class Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
 
@@ -47,29 +48,31 @@ final class Member implements Subscription {
     private final ArrayDeque<Object> mailbox = new ArrayDeque<>();
     private List<Service> snapshot;
     private boolean scheduled;
-    /** No further offers: closed by the user or by the feed. */
-    private volatile boolean closed;
-    /** No further listener calls: closed by the user. Guarded by {@code this}. */
-    private boolean silenced;
-    private volatile WatchStatus status = WatchStatus.current();
-    private boolean listenerFailed;
+    /** The user's handle: closed (no further offers) by the user or ended by the feed; the status. */
+    private final SubscriptionState state;
 
     Member(WatchListener listener, Executor delivery, Consumer<Member> onClose) {
         this.listener = listener;
         this.delivery = delivery;
         this.onClose = onClose;
+        this.state = new SubscriptionState(WatchStatus.current(), LOG, "registry watch listener", this::leave);
+    }
+
+    /** What the user holds. */
+    Subscription subscription() {
+        return state;
     }
 
     /** Called by the feed, under its lock, when this member joins. */
     synchronized void start(List<Service> current, WatchStatus currentStatus) {
         snapshot = List.copyOf(current);
-        status = currentStatus;
+        state.status(currentStatus);
         schedule();
     }
 
     /** Called by the feed, under its lock, for each change of its view. */
     synchronized void offer(WatchEvent event) {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
         Run run = mailbox.peekLast() instanceof Run last ? last : null;
@@ -83,10 +86,10 @@ final class Member implements Subscription {
 
     /** Called by the feed, under its lock, when its health changes. */
     synchronized void offer(WatchStatus next) {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
-        status = next;
+        state.status(next);
         if (mailbox.peekLast() instanceof WatchStatus) {
             mailbox.pollLast();
         }
@@ -111,7 +114,7 @@ final class Member implements Subscription {
     }
 
     private void schedule() {
-        if (!scheduled && !silenced) {
+        if (!scheduled && !state.isClosedByUser()) {
             scheduled = true;
             try {
                 delivery.execute(this::drain);
@@ -126,24 +129,13 @@ final class Member implements Subscription {
         while (true) {
             Runnable call;
             synchronized (this) {
-                call = silenced ? null : nextCall();
+                call = state.isClosedByUser() ? null : nextCall();
                 if (call == null) {
                     scheduled = false;
                     return;
                 }
             }
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                boolean first;
-                synchronized (this) {
-                    first = !listenerFailed;
-                    listenerFailed = true;
-                }
-                if (first) {
-                    LOG.warn("A registry watch listener threw; the subscription goes on (logged once per subscription)", e);
-                }
-            }
+            state.call(call);
         }
     }
 
@@ -207,26 +199,9 @@ final class Member implements Subscription {
         }
     }
 
-    @Override
-    public WatchStatus status() {
-        return status;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public void close() {
+    /** The user closed an open subscription: nothing more is delivered, and the feed lets it go. */
+    private void leave() {
         synchronized (this) {
-            if (closed) {
-                silenced = true;
-                mailbox.clear();
-                return;
-            }
-            closed = true;
-            silenced = true;
             mailbox.clear();
         }
         onClose.accept(this);
@@ -237,14 +212,14 @@ final class Member implements Subscription {
      * {@link WatchStatus.State#STALE} status, that nothing will follow any more; no call after it.
      */
     synchronized void closedByOwner() {
-        if (closed) {
+        if (!state.end()) {
             return;
         }
-        closed = true;
         mailbox.clear();
-        status = WatchStatus.of(WatchStatus.State.STALE,
+        WatchStatus last = WatchStatus.of(WatchStatus.State.STALE,
                 new io.microregistry.RegistryException("the registry was closed: this subscription ends"));
-        mailbox.addLast(status);
+        state.status(last);
+        mailbox.addLast(last);
         schedule();
     }
 }

@@ -106,7 +106,7 @@ public final class SubscriptionHub implements AutoCloseable {
             }
             Member member = new Member(listener, delivery, feed::leave);
             feed.join(member);
-            return member;
+            return member.subscription();
         }
     }
 

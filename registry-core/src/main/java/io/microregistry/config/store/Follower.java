@@ -4,6 +4,7 @@ import io.microregistry.Backoff;
 import io.microregistry.RegistryException;
 import io.microregistry.WatchStatus;
 import io.microregistry.backend.DaemonThreads;
+import io.microregistry.backend.SubscriptionState;
 import io.microregistry.config.Config;
 import io.microregistry.config.ConfigChange;
 import io.microregistry.config.ConfigEntry;
@@ -20,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  * calls the listener from it, one call at a time, in order, so a slow listener never holds
  * back the store's watch nor grows memory without bound. Thread-safe.
  */
-final class Follower implements ConfigSubscription {
+final class Follower {
     private static final Logger log = LoggerFactory.getLogger(Follower.class);
     private static final Object WAKE = new Object();
 
@@ -46,7 +46,8 @@ final class Follower implements ConfigSubscription {
     private final ConfigListener listener;
     private final String label;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-    private final AtomicBoolean listenerFailed = new AtomicBoolean();
+    /** The user's handle: closed, the status; the listener's failures. */
+    private final SubscriptionState state;
     private final ListenerMailbox mailbox;
     private final Runnable onClose;
 
@@ -57,8 +58,6 @@ final class Follower implements ConfigSubscription {
     private int generation;
 
     private volatile StoreWatch watch;
-    private volatile WatchStatus status;
-    private volatile boolean closed;
 
     private record Signal(int generation, Object payload) {
     }
@@ -77,6 +76,7 @@ final class Follower implements ConfigSubscription {
         this.listener = listener;
         this.label = label;
         this.onClose = onClose;
+        this.state = new SubscriptionState(WatchStatus.current(), log, "config listener of " + label, this::release);
         this.mailbox = new ListenerMailbox(c -> listener.onChange(c));
     }
 
@@ -94,7 +94,6 @@ final class Follower implements ConfigSubscription {
             }
         }
         f.revision = listing.revision();
-        f.status = WatchStatus.current();
         f.launch();
         return f;
     }
@@ -113,7 +112,7 @@ final class Follower implements ConfigSubscription {
             }
         }
         f.needListing = true;
-        f.status = WatchStatus.of(WatchStatus.State.STALE, cause);
+        f.state.status(WatchStatus.of(WatchStatus.State.STALE, cause));
         log.warn("Config {} on {} starts from its last-known-good file: the backend is unreachable ({})",
                 label, store.name(), cause.getMessage());
         f.launch();
@@ -139,12 +138,12 @@ final class Follower implements ConfigSubscription {
     private void run() {
         List<ConfigEntry> snapshot = new ArrayList<>(known.values());
         mailbox.post(() -> listener.onSnapshot(snapshot));
-        if (!status.isCurrent()) {
-            WatchStatus s = status;
+        if (!state.status().isCurrent()) {
+            WatchStatus s = state.status();
             mailbox.post(() -> listener.onStatus(s));
         }
         int attempt = 0;
-        while (!closed) {
+        while (!state.isClosed()) {
             try {
                 if (needListing) {
                     applyListing(store.list(storePrefix));
@@ -152,11 +151,11 @@ final class Follower implements ConfigSubscription {
                 }
                 int gen = ++generation;
                 watch = store.watch(storePrefix, revision, new Sink(gen));
-                if (closed) {
+                if (state.isClosed()) {
                     watch.close();
                     return;
                 }
-                while (!closed) {
+                while (!state.isClosed()) {
                     Object next = inbox.take();
                     if (!(next instanceof Signal signal) || signal.generation != gen) {
                         continue;
@@ -177,7 +176,7 @@ final class Follower implements ConfigSubscription {
             } catch (RuntimeException e) {
                 markStale(new RegistryException("config watch of " + label + " on " + store.name() + " failed", e));
             }
-            if (closed) {
+            if (state.isClosed()) {
                 return;
             }
             try {
@@ -245,36 +244,29 @@ final class Follower implements ConfigSubscription {
     }
 
     private void markStale(RegistryException cause) {
-        if (status.state() == WatchStatus.State.STALE) {
+        if (state.status().state() == WatchStatus.State.STALE) {
             return;
         }
-        status = WatchStatus.of(WatchStatus.State.STALE, cause);
+        WatchStatus s = WatchStatus.of(WatchStatus.State.STALE, cause);
+        state.status(s);
         log.warn("Config watch of {} on {} lost the backend; serving the last good values and retrying: {}",
                 label, store.name(), cause.getMessage());
-        WatchStatus s = status;
         mailbox.post(() -> listener.onStatus(s));
     }
 
     private void markCurrent() {
-        if (status.isCurrent()) {
+        if (state.status().isCurrent()) {
             return;
         }
-        status = WatchStatus.current();
+        WatchStatus s = WatchStatus.current();
+        state.status(s);
         log.info("Config watch of {} on {} is current again", label, store.name());
-        WatchStatus s = status;
         mailbox.post(() -> listener.onStatus(s));
     }
 
     private void deliver(Runnable call) {
-        if (closed) {
-            return;
-        }
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            if (listenerFailed.compareAndSet(false, true)) {
-                log.warn("A config listener of {} threw; the subscription goes on (logged once)", label, e);
-            }
+        if (!state.isClosed()) {
+            state.call(call);
         }
     }
 
@@ -288,22 +280,18 @@ final class Follower implements ConfigSubscription {
         return mailbox.size();
     }
 
-    @Override
-    public WatchStatus status() {
-        return status;
+    /** What the user holds. */
+    ConfigSubscription subscription() {
+        return state;
     }
 
-    @Override
-    public boolean isClosed() {
-        return closed;
+    /** Same as closing {@link #subscription()}. */
+    void close() {
+        state.close();
     }
 
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    /** Run once, by the close that found the subscription open. */
+    private void release() {
         StoreWatch w = watch;
         if (w != null) {
             w.close();

@@ -126,7 +126,7 @@ final class LiveView implements ConfigView {
     public WatchStatus status() {
         WatchStatus worst = WatchStatus.current();
         for (Follower f : followers) {
-            WatchStatus s = f.status();
+            WatchStatus s = f.subscription().status();
             if (s.state().ordinal() > worst.state().ordinal()) {
                 worst = s;
             }

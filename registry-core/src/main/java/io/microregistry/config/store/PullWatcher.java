@@ -1,7 +1,7 @@
 package io.microregistry.config.store;
 
 import io.microregistry.WatchStatus;
-import io.microregistry.WatcherStoppedException;
+import io.microregistry.backend.StoppableQueue;
 import io.microregistry.config.ConfigChange;
 import io.microregistry.config.ConfigListener;
 import io.microregistry.config.ConfigSubscription;
@@ -9,53 +9,37 @@ import io.microregistry.config.ConfigWatcher;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pull-style {@link ConfigWatcher} as a listener of a push subscription: changes queue
- * until read. Thread-safe.
+ * until read, with the registry watcher's queueing and stop semantics ({@link StoppableQueue}).
+ * Thread-safe.
  */
 final class PullWatcher implements ConfigWatcher, ConfigListener {
-    private static final Object STOPPED = new Object();
 
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final StoppableQueue<ConfigChange> changes = new StoppableQueue<>();
     private volatile ConfigSubscription subscription;
-    private volatile boolean stopped;
 
     void attach(ConfigSubscription subscription) {
         this.subscription = subscription;
-        if (stopped) {
+        if (changes.isStopped()) {
             subscription.close();
         }
     }
 
     @Override
     public void onChange(ConfigChange change) {
-        queue.add(change);
+        changes.add(change);
     }
 
     @Override
     public ConfigChange next() throws InterruptedException {
-        return unwrap(queue.take());
+        return changes.next();
     }
 
     @Override
     public Optional<ConfigChange> next(Duration timeout) throws InterruptedException {
-        if (stopped) {
-            throw new WatcherStoppedException();
-        }
-        Object item = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return item == null ? Optional.empty() : Optional.of(unwrap(item));
-    }
-
-    private ConfigChange unwrap(Object item) {
-        if (item == STOPPED || stopped) {
-            queue.add(STOPPED);
-            throw new WatcherStoppedException();
-        }
-        return (ConfigChange) item;
+        return changes.next(timeout);
     }
 
     @Override
@@ -66,8 +50,8 @@ final class PullWatcher implements ConfigWatcher, ConfigListener {
 
     @Override
     public void stop() {
-        stopped = true;
-        queue.add(STOPPED);
+        changes.stop();
+        // Whichever of stop() and attach() comes second sees the other and closes the subscription.
         ConfigSubscription s = subscription;
         if (s != null) {
             s.close();
@@ -76,6 +60,6 @@ final class PullWatcher implements ConfigWatcher, ConfigListener {
 
     @Override
     public boolean isStopped() {
-        return stopped;
+        return changes.isStopped();
     }
 }

@@ -124,7 +124,7 @@ public final class StoreConfig implements Config {
         if (closed) {
             f.close();
         }
-        return f;
+        return f.subscription();
     }
 
     @Override
