@@ -77,7 +77,7 @@ final class ConsulStore implements RegistryStore {
      * enough to hide the round trips of a large registry, few enough that listing 10,000 services
      * costs at most this many client threads and connections, not one per service or per caller.
      */
-    static final int LIST_CONCURRENCY = 8;
+    static final int LIST_CONCURRENCY = 4;
 
     private final ConsulConnector connector;
     private final ConsulFailures failures;
