@@ -552,6 +552,37 @@ final class BrokenRegistries {
         }
     }
 
+    /**
+     * Ignores the namespace: a client "in" any namespace is a client of the shared default
+     * world, as a plugin whose store never reads {@code RegistryConfig.namespace()} would be.
+     */
+    static final class IgnoresNamespaceFixture extends MemoryFixture {
+        @Override
+        public Registry newClient(String namespace) {
+            return newClient();
+        }
+    }
+
+    static final class IgnoresNamespaceTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new IgnoresNamespaceFixture();
+        }
+    }
+
+    /** An honest backend without namespaces: it does not claim the capability. */
+    static final class NoNamespacesTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new MemoryFixture() {
+                @Override
+                public java.util.Set<Capability> capabilities() {
+                    return java.util.Set.of(Capability.ABANDON_CLIENT, Capability.PROVIDER_DISCOVERY);
+                }
+            };
+        }
+    }
+
     /** The correct keeper over a restartable memory "server": the control group of the outage contracts. */
     static final class CorrectKeeperTck extends RegistryTck {
         @Override
