@@ -6,6 +6,7 @@ import io.microregistry.Registry;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.backend.ForwardingWatcher;
 import io.microregistry.Watcher;
 
 import java.time.Duration;
@@ -202,13 +203,13 @@ final class BrokenRegistries {
                 @Override
                 public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
                     if (ready.isEmpty()) {
-                        Optional<WatchEvent> first = delegate.next(timeout);
+                        Optional<WatchEvent> first = delegate().next(timeout);
                         if (first.isEmpty()) {
                             return first;
                         }
                         ready.push(first.get());
-                        for (Optional<WatchEvent> more = delegate.next(Duration.ofMillis(50)); more.isPresent();
-                             more = delegate.next(Duration.ofMillis(50))) {
+                        for (Optional<WatchEvent> more = delegate().next(Duration.ofMillis(50)); more.isPresent();
+                             more = delegate().next(Duration.ofMillis(50))) {
                             ready.push(more.get());
                         }
                     }
@@ -342,7 +343,7 @@ final class BrokenRegistries {
             return new ForwardingWatcher(super.watch(options)) {
                 @Override
                 public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
-                    return Optional.of(delegate.next());
+                    return Optional.of(delegate().next());
                 }
             };
         }
