@@ -564,6 +564,54 @@ final class BrokenRegistries {
         }
     }
 
+    /**
+     * Reads namespaces by prefix: {@code getService} and {@code listServices} of a client in
+     * namespace {@code n} also return the nodes of every namespace whose path merely starts with
+     * {@code n} ({@code n/b}, {@code n-b}, {@code nb}), as a store that ranges over its root
+     * without the trailing {@code /} would. Watches and writes are right.
+     */
+    static final class PrefixNamespaceFixture extends MemoryFixture {
+        private final Map<String, Registry> peekers = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Registry newClient(String namespace) {
+            peekers.computeIfAbsent(namespace, super::newClient);
+            return new ForwardingRegistry(super.newClient(namespace)) {
+                @Override
+                public List<Service> getService(String name) {
+                    List<Service> found = new ArrayList<>(super.getService(name));
+                    lookalikes(namespace).forEach(other -> found.addAll(other.getService(name)));
+                    return found;
+                }
+
+                @Override
+                public List<Service> listServices() {
+                    List<Service> found = new ArrayList<>(super.listServices());
+                    lookalikes(namespace).forEach(other -> found.addAll(other.listServices()));
+                    return found;
+                }
+            };
+        }
+
+        /** Clients of the namespaces that start with {@code namespace} but are not it. */
+        private List<Registry> lookalikes(String namespace) {
+            return peekers.entrySet().stream().filter(e -> e.getKey().startsWith(namespace) && !e.getKey().equals(namespace))
+                    .map(Map.Entry::getValue).toList();
+        }
+
+        @Override
+        public void abandon(Registry client) {
+            super.abandon(client instanceof ForwardingRegistry forwarding ? forwarding.delegate : client);
+        }
+    }
+
+    static final class PrefixNamespaceTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new PrefixNamespaceFixture();
+        }
+    }
+
     static final class IgnoresNamespaceTck extends RegistryTck {
         @Override
         protected RegistryFixture fixture() {

@@ -191,6 +191,16 @@ class BrokenRegistryTest {
     }
 
     @Test
+    void readingNamespacesByPrefixIsCaught() {
+        // Its watchers are right; its subscriptions are the default hub over its reads, so their
+        // snapshot leaks with listServices.
+        assertThat(failedContracts(BrokenRegistries.PrefixNamespaceTck.class, RegistryTck.Namespaces.class))
+                .containsExactlyInAnyOrder("getServiceAndListServicesSeeOnlyTheirOwnNamespace",
+                        "subscriptionsSeeOnlyTheirOwnNamespace", "deregisteringInOneNamespaceKeepsTheOthers",
+                        "expiryInOneNamespaceKeepsTheOthers");
+    }
+
+    @Test
     void withoutTheCapabilityTheNamespaceContractsAreSkippedWithTheReason() {
         Events tests = run(BrokenRegistries.NoNamespacesTck.class, RegistryTck.Namespaces.class);
         assertThat(names(tests.failed())).isEmpty();
