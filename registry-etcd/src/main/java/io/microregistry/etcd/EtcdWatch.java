@@ -32,9 +32,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * every change committed after {@link #start()} returns is seen, in revision order, every
  * event of a response batch included. It keeps its own view of the records: a put whose
  * record equals the known one (a keep-alive re-put, a re-registration with the same content)
- * emits nothing; a DELETE carries the last known record. jetcd resumes a stream broken by a
- * transient error on its own, from the exact revision; when jetcd gives up instead
- * (compaction, a halting error, the stream ending) this watch re-reads the prefix, emits the
+ * emits nothing; a DELETE carries the last known record. jetcd re-creates a stream broken by
+ * a transient error on its own, but its revision cannot be trusted: a wiped etcd keeps its
+ * cluster id and starts its revisions over. So after any interruption, and whenever jetcd gives
+ * up (compaction, a halting error, the stream ending), this watch re-reads the prefix, emits the
  * difference between its view and what it read, and watches again from the new revision,
  * with backoff, until it is stopped. An {@code onError} from jetcd is a notice, never the end.
  *
@@ -214,13 +215,20 @@ final class EtcdWatch {
                 LOG.warn("etcd watch on {} sees revision {} of cluster {} after revision {} of cluster {}: etcd lost "
                         + "its data; re-reading", prefix, serverRevision, Long.toHexString(cluster), revision,
                         Long.toHexString(clusterId));
-                abandonCurrent();
+                abandonCurrent("etcd at " + calls.endpoints() + " lost its data; re-reading " + prefix);
                 return;
             }
             if (interrupted) {
+                // The first answer after jetcd re-created the stream. A wiped etcd keeps its cluster
+                // id and starts its revisions over; once its new history has passed our revision,
+                // nothing here tells it from the server we left, and resuming by revision would skip
+                // every change made early in that history while saying CURRENT. So after any
+                // interruption re-read the prefix and diff it against the view (one paged read per
+                // reconnect), as the gRPC resolver does.
                 interrupted = false;
-                LOG.info("etcd watch on {} resumed at revision {}", prefix, revision + 1);
-                status(WatchStatus.State.CURRENT, null);
+                LOG.info("etcd watch on {} reconnected; re-reading to resynchronise by content", prefix);
+                abandonCurrent("etcd watch on " + prefix + " reconnected; re-reading it");
+                return;
             }
             revision = WatchGeneration.applyAfter(response, revision, (event, key) -> {
                 switch (event.getEventType()) {
@@ -291,11 +299,10 @@ final class EtcdWatch {
         schedule(0, 0);
     }
 
-    /** Drops the current jetcd watcher and resynchronises. Holds the lock. */
-    private void abandonCurrent() {
+    /** Drops the current jetcd watcher and resynchronises, RESYNCING for {@code why}. Holds the lock. */
+    private void abandonCurrent(String why) {
         Watch.Watcher watcher = generation.abandon();
-        status = WatchStatus.of(WatchStatus.State.RESYNCING, new RegistryUnavailableException("etcd at "
-                + calls.endpoints() + " lost its data; re-reading " + prefix, null));
+        status = WatchStatus.of(WatchStatus.State.RESYNCING, new RegistryUnavailableException(why, null));
         // Closing calls back into our listener, which must not run under our lock on this thread's
         // stack while jetcd holds its own: close it from the scheduler.
         if (watcher != null) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * without gaps; a node that only flickered because etcd lost it is honestly reported as
  * DELETE then CREATE, but a node that never left produces no event.
  */
+@Timeout(300)
 class EtcdRecoveryTest {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdRecoveryTest.class);
     private static final Duration TTL = Duration.ofSeconds(2);
@@ -217,5 +219,74 @@ class EtcdRecoveryTest {
         await().atMost(RECOVERY_BOUND).until(() -> nodes(observer, name).equals(List.of("n2")));
         await().during(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(5))
                 .until(() -> nodes(observer, name).equals(List.of("n2")));
+    }
+
+    /**
+     * A wiped etcd starts its revisions over and keeps its cluster id; if its new history has
+     * passed the watcher's revision by the time the watcher reconnects, nothing in the reply says
+     * the data was lost. Resuming by revision would then skip every change made early in the new
+     * history and still say CURRENT (the fault soak found this after its first wipe). The gate
+     * keeps the watcher away until the new history is well past its revision.
+     */
+    @Test
+    void aWatcherReconnectingToAWipedEtcdThatOvertookItsRevisionResyncsByContent() throws InterruptedException {
+        String name = unique("overtaken");
+        Duration ttl = Duration.ofSeconds(30);
+        String port = server.address().substring(server.address().lastIndexOf(':') + 1);
+        try (GatedProxy proxy = new GatedProxy(Integer.parseInt(port))) {
+            Registry observer = EtcdFixture.open(RegistryConfig.of(proxy.address()).withTimeout(Duration.ofSeconds(2)));
+            clients.add(observer);
+            Registry writer = client();
+            writer.register(version(name, "a", 0), RegisterOptions.ttl(ttl));
+            Watcher watcher = observer.watch(WatchOptions.service(name));
+            for (int i = 1; i <= 20; i++) {
+                writer.register(version(name, "a", i), RegisterOptions.ttl(ttl));
+            }
+            assertThat(drainUntil(watcher, e -> e.node().id().equals("a") && generation(e) == 20))
+                    .as("the watcher follows before the fault").isTrue();
+
+            proxy.shut();
+            server.restartWithDataLoss();
+            // Early in the new history, at a revision the watcher has already passed:
+            await().atMost(RECOVERY_BOUND).ignoreExceptionsInstanceOf(RegistryException.class).until(() -> {
+                writer.register(version(name, "b", 0), RegisterOptions.ttl(ttl));
+                return true;
+            });
+            // Then far past it (each write is one revision; the old history ended near 21).
+            for (int i = 21; i <= 80; i++) {
+                writer.register(version(name, "a", i), RegisterOptions.ttl(ttl));
+            }
+            proxy.open();
+
+            assertThat(drainUntil(watcher, e -> e.type() != WatchEvent.Type.DELETE && e.node().id().equals("b")))
+                    .as("b, written early in the wiped etcd's new history, reaches the watcher").isTrue();
+            assertThat(drainUntil(watcher, e -> e.node().id().equals("a") && generation(e) == 80)
+                    || observer.getService(name).stream().flatMap(s -> s.nodes().stream())
+                    .anyMatch(n -> n.id().equals("a") && "80".equals(n.metadata().get("gen"))))
+                    .as("a's last write is seen").isTrue();
+            assertThat(watcher.status().isCurrent()).isTrue();
+        }
+    }
+
+    private static Service version(String name, String nodeId, int generation) {
+        return Service.builder(name).version("1")
+                .node(new Node(nodeId, "10.0.0.1:1", Map.of("gen", Integer.toString(generation)))).build();
+    }
+
+    private static int generation(WatchEvent event) {
+        return Integer.parseInt(event.node().metadata().getOrDefault("gen", "-1"));
+    }
+
+    /** Reads events until one matches, at most {@link #RECOVERY_BOUND}; whether one did. */
+    private static boolean drainUntil(Watcher watcher, java.util.function.Predicate<WatchEvent> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<WatchEvent> event = watcher.next(Duration.ofMillis(200));
+            if (event.isPresent() && wanted.test(event.get())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
