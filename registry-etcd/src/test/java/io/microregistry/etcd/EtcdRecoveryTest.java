@@ -8,6 +8,9 @@ import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.config.Config;
+import io.microregistry.config.ConfigView;
+import io.microregistry.config.Configs;
 import io.microregistry.Watcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -288,5 +291,39 @@ class EtcdRecoveryTest {
             }
         }
         return false;
+    }
+
+    /** The config side of the same fault: a view behind the gate re-lists after reconnecting. */
+    @Test
+    void aConfigViewReconnectingToAWipedEtcdThatOvertookItsRevisionResyncsByContent() {
+        String prefix = unique("overtaken-config") + "/";
+        String port = server.address().substring(server.address().lastIndexOf(':') + 1);
+        try (GatedProxy proxy = new GatedProxy(Integer.parseInt(port));
+             Config reader = Configs.open("etcd", RegistryConfig.of(proxy.address()).withTimeout(Duration.ofSeconds(2)));
+             Config writer = Configs.open("etcd", RegistryConfig.of(server.address()).withTimeout(Duration.ofSeconds(2)))) {
+            writer.put(prefix + "a", "0");
+            ConfigView view = reader.view(prefix);
+            for (int i = 1; i <= 20; i++) {
+                writer.put(prefix + "a", Integer.toString(i));
+            }
+            await().atMost(RECOVERY_BOUND).until(() -> view.getString("a", "").equals("20"));
+
+            proxy.shut();
+            server.restartWithDataLoss();
+            await().atMost(RECOVERY_BOUND).ignoreExceptionsInstanceOf(RegistryException.class).until(() -> {
+                writer.put(prefix + "b", "early");
+                return true;
+            });
+            for (int i = 21; i <= 80; i++) {
+                writer.put(prefix + "a", Integer.toString(i));
+            }
+            proxy.open();
+
+            await().atMost(RECOVERY_BOUND).untilAsserted(() -> {
+                assertThat(view.getString("b", null)).as("b, written early in the new history").isEqualTo("early");
+                assertThat(view.getString("a", null)).isEqualTo("80");
+                assertThat(view.status().isCurrent()).isTrue();
+            });
+        }
     }
 }

@@ -27,9 +27,10 @@ import java.util.function.Predicate;
  * One subscription to a prefix of a {@link ConfigStore}, and the whole resume mechanism every
  * backend shares: it remembers the entries and the revision it has delivered, drops any
  * change at or below that revision (no repeats), turns a store's full listing into the
- * difference from what it has (no losses, on backends without history), and re-opens the
- * store's watch from the last revision with backoff after every break, forever, until
- * closed. Status changes are logged once each.
+ * difference from what it has (no losses, on backends without history), and after every
+ * break re-lists the prefix (one listing per reconnect: a wiped server's revisions cannot be
+ * trusted) and re-opens the store's watch from the listing's revision, with backoff, forever,
+ * until closed. Status changes are logged once each.
  *
  * <p>One daemon thread per follower applies store signals into a {@link ListenerMailbox}
  * (exact while the listener keeps up, coalesced per key once it falls far behind); a second
@@ -161,7 +162,11 @@ final class Follower {
                         continue;
                     }
                     if (signal.payload instanceof Trouble trouble) {
-                        needListing |= trouble.cause instanceof HistoryLostException;
+                        // Re-list after every break, not only when the store says its history is
+                        // gone: a wiped server that keeps its identity (etcd keeps its cluster id)
+                        // can have revisions past ours by the time we reconnect, and resuming after
+                        // our revision would then skip changes without anyone knowing.
+                        needListing = true;
                         markStale(trouble.cause);
                         watch.close();
                         break;
