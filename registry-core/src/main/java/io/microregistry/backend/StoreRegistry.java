@@ -9,10 +9,8 @@ import io.microregistry.RegistryException;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.Subscription;
-import io.microregistry.WatchEvent;
 import io.microregistry.WatchListener;
 import io.microregistry.WatchOptions;
-import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.internal.VersionGrouping;
 import io.microregistry.metrics.RegistryObserver;
@@ -394,37 +392,15 @@ public final class StoreRegistry implements Registry {
     }
 
     /** A store's watcher that leaves this client's set when stopped. */
-    private final class Tracked implements Watcher {
-        private final Watcher delegate;
-
+    private final class Tracked extends ForwardingWatcher {
         Tracked(Watcher delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public WatchEvent next() throws InterruptedException {
-            return delegate.next();
-        }
-
-        @Override
-        public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
-            return delegate.next(timeout);
+            super(delegate);
         }
 
         @Override
         public void stop() {
-            delegate.stop();
+            super.stop();
             watchers.remove(this);
-        }
-
-        @Override
-        public boolean isStopped() {
-            return delegate.isStopped();
-        }
-
-        @Override
-        public WatchStatus status() {
-            return delegate.status();
         }
     }
 

@@ -60,10 +60,16 @@ final class EtcdFixture implements RegistryFixture {
         return open(RegistryConfig.of(address));
     }
 
+    /** A client as the provider opens it for {@code MICRO_REGISTRY_NAMESPACE=namespace}. */
+    @Override
+    public Registry newClient(String namespace) {
+        return open(RegistryConfig.of(address).withNamespace(namespace));
+    }
+
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> capabilities = EnumSet.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS,
-                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS);
+                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS, Capability.NAMESPACES);
         if (server != null) {
             capabilities.add(Capability.SERVER_RESTART);
         }

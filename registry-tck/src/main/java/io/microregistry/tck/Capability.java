@@ -24,7 +24,13 @@ public enum Capability {
      */
     SESSION_LOSS("the fixture cannot make the server drop a client's lease or session"),
     /** Discovery through {@code MICRO_REGISTRY}: {@link RegistryFixture#providerProperties()} opens this backend. */
-    PROVIDER_DISCOVERY("the fixture does not describe how to open the backend by name");
+    PROVIDER_DISCOVERY("the fixture does not describe how to open the backend by name"),
+    /**
+     * {@link RegistryFixture#newClient(String)} opens a client in a namespace of its own (the
+     * key root of {@link io.microregistry.RegistryConfig#namespace()}): clients of different
+     * namespaces on one server never see each other.
+     */
+    NAMESPACES("the backend has no namespaces, or the fixture cannot open a client in one");
 
     private final String missingReason;
 

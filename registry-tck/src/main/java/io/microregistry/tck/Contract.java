@@ -53,6 +53,16 @@ public abstract class Contract {
         return client;
     }
 
+    /**
+     * A new client of {@code namespace} ({@link RegistryFixture#newClient(String)}), closed after
+     * the test. Thread-safe.
+     */
+    protected final Registry client(String namespace) {
+        Registry client = fixture.newClient(namespace);
+        clients.add(client);
+        return client;
+    }
+
     /** Opens a watcher that is stopped after the test. */
     protected final Watcher watch(Registry client, io.microregistry.WatchOptions options) {
         Watcher watcher = client.watch(options);

@@ -11,13 +11,32 @@ import java.util.Set;
  * serves one test class; it starts whatever server it needs in its constructor (or lazily)
  * and stops it in {@link #close()}.
  *
- * <p>The TCK calls it from one thread at a time, except {@link #newClient()}, which must be
- * thread-safe.
+ * <p>The TCK calls it from one thread at a time, except {@link #newClient()} and
+ * {@link #newClient(String)}, which must be thread-safe.
  */
 public interface RegistryFixture extends AutoCloseable {
 
     /** A new, independent client of the backend under test. The TCK closes it. */
     Registry newClient();
+
+    /**
+     * A new, independent client of the backend under test whose registrations, lookups, watches
+     * and subscriptions all live in {@code namespace}, as the backend's provider opens it for
+     * {@code RegistryConfig.withNamespace(namespace)} ({@code MICRO_REGISTRY_NAMESPACE}). The TCK
+     * closes it. {@code namespace} is never null and always valid for
+     * {@link io.microregistry.RegistryConfig#namespace()}: a path of one or more {@code /segments}
+     * (the TCK uses ones under a root of its own, such as {@code /tck-ns-1a2b3c4d/a/b}).
+     *
+     * <p>Clients of one namespace must see each other exactly as clients of {@link #newClient()}
+     * do; clients of different namespaces, and those of {@link #newClient()} (the default root),
+     * must never see each other's nodes, whatever the names. Required for
+     * {@link Capability#NAMESPACES}; thread-safe like {@link #newClient()}.
+     *
+     * @throws UnsupportedOperationException by default: the fixture offers no namespaces
+     */
+    default Registry newClient(String namespace) {
+        throw new UnsupportedOperationException("newClient(namespace)");
+    }
 
     /** The capabilities this backend can offer the TCK. */
     Set<Capability> capabilities();

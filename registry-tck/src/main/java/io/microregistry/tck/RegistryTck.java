@@ -214,4 +214,12 @@ public abstract class RegistryTck {
             super(fixture);
         }
     }
+
+    @Nested
+    @DisplayName("namespaces")
+    class Namespaces extends NamespaceContract {
+        Namespaces() {
+            super(fixture);
+        }
+    }
 }

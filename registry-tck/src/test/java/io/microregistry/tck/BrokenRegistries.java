@@ -6,6 +6,7 @@ import io.microregistry.Registry;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
+import io.microregistry.backend.ForwardingWatcher;
 import io.microregistry.Watcher;
 
 import java.time.Duration;
@@ -202,13 +203,13 @@ final class BrokenRegistries {
                 @Override
                 public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
                     if (ready.isEmpty()) {
-                        Optional<WatchEvent> first = delegate.next(timeout);
+                        Optional<WatchEvent> first = delegate().next(timeout);
                         if (first.isEmpty()) {
                             return first;
                         }
                         ready.push(first.get());
-                        for (Optional<WatchEvent> more = delegate.next(Duration.ofMillis(50)); more.isPresent();
-                             more = delegate.next(Duration.ofMillis(50))) {
+                        for (Optional<WatchEvent> more = delegate().next(Duration.ofMillis(50)); more.isPresent();
+                             more = delegate().next(Duration.ofMillis(50))) {
                             ready.push(more.get());
                         }
                     }
@@ -342,7 +343,7 @@ final class BrokenRegistries {
             return new ForwardingWatcher(super.watch(options)) {
                 @Override
                 public Optional<WatchEvent> next(Duration timeout) throws InterruptedException {
-                    return Optional.of(delegate.next());
+                    return Optional.of(delegate().next());
                 }
             };
         }
@@ -549,6 +550,85 @@ final class BrokenRegistries {
         @Override
         protected RegistryFixture fixture() {
             return new RestartableMemoryFixture(KeepingRegistry.Flaw.WRITES_BACK_STRIPPED);
+        }
+    }
+
+    /**
+     * Ignores the namespace: a client "in" any namespace is a client of the shared default
+     * world, as a plugin whose store never reads {@code RegistryConfig.namespace()} would be.
+     */
+    static final class IgnoresNamespaceFixture extends MemoryFixture {
+        @Override
+        public Registry newClient(String namespace) {
+            return newClient();
+        }
+    }
+
+    /**
+     * Reads namespaces by prefix: {@code getService} and {@code listServices} of a client in
+     * namespace {@code n} also return the nodes of every namespace whose path merely starts with
+     * {@code n} ({@code n/b}, {@code n-b}, {@code nb}), as a store that ranges over its root
+     * without the trailing {@code /} would. Watches and writes are right.
+     */
+    static final class PrefixNamespaceFixture extends MemoryFixture {
+        private final Map<String, Registry> peekers = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Registry newClient(String namespace) {
+            peekers.computeIfAbsent(namespace, super::newClient);
+            return new ForwardingRegistry(super.newClient(namespace)) {
+                @Override
+                public List<Service> getService(String name) {
+                    List<Service> found = new ArrayList<>(super.getService(name));
+                    lookalikes(namespace).forEach(other -> found.addAll(other.getService(name)));
+                    return found;
+                }
+
+                @Override
+                public List<Service> listServices() {
+                    List<Service> found = new ArrayList<>(super.listServices());
+                    lookalikes(namespace).forEach(other -> found.addAll(other.listServices()));
+                    return found;
+                }
+            };
+        }
+
+        /** Clients of the namespaces that start with {@code namespace} but are not it. */
+        private List<Registry> lookalikes(String namespace) {
+            return peekers.entrySet().stream().filter(e -> e.getKey().startsWith(namespace) && !e.getKey().equals(namespace))
+                    .map(Map.Entry::getValue).toList();
+        }
+
+        @Override
+        public void abandon(Registry client) {
+            super.abandon(client instanceof ForwardingRegistry forwarding ? forwarding.delegate : client);
+        }
+    }
+
+    static final class PrefixNamespaceTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new PrefixNamespaceFixture();
+        }
+    }
+
+    static final class IgnoresNamespaceTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new IgnoresNamespaceFixture();
+        }
+    }
+
+    /** An honest backend without namespaces: it does not claim the capability. */
+    static final class NoNamespacesTck extends RegistryTck {
+        @Override
+        protected RegistryFixture fixture() {
+            return new MemoryFixture() {
+                @Override
+                public java.util.Set<Capability> capabilities() {
+                    return java.util.Set.of(Capability.ABANDON_CLIENT, Capability.PROVIDER_DISCOVERY);
+                }
+            };
         }
     }
 

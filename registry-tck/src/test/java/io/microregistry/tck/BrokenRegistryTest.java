@@ -181,6 +181,39 @@ class BrokenRegistryTest {
     }
 
     @Test
+    void ignoringTheNamespaceIsCaught() {
+        // Clients of one namespace still meet (they all meet): only the separation fails.
+        assertThat(failedContracts(BrokenRegistries.IgnoresNamespaceTck.class, RegistryTck.Namespaces.class))
+                .containsExactlyInAnyOrder("getServiceAndListServicesSeeOnlyTheirOwnNamespace",
+                        "watchingEverythingSeesOnlyItsOwnNamespace", "watchingOneServiceSeesOnlyItsOwnNamespace",
+                        "subscriptionsSeeOnlyTheirOwnNamespace", "deregisteringInOneNamespaceKeepsTheOthers",
+                        "expiryInOneNamespaceKeepsTheOthers");
+    }
+
+    @Test
+    void readingNamespacesByPrefixIsCaught() {
+        // Its watchers are right; its subscriptions are the default hub over its reads, so their
+        // snapshot leaks with listServices.
+        assertThat(failedContracts(BrokenRegistries.PrefixNamespaceTck.class, RegistryTck.Namespaces.class))
+                .containsExactlyInAnyOrder("getServiceAndListServicesSeeOnlyTheirOwnNamespace",
+                        "subscriptionsSeeOnlyTheirOwnNamespace", "deregisteringInOneNamespaceKeepsTheOthers",
+                        "expiryInOneNamespaceKeepsTheOthers");
+    }
+
+    @Test
+    void withoutTheCapabilityTheNamespaceContractsAreSkippedWithTheReason() {
+        Events tests = run(BrokenRegistries.NoNamespacesTck.class, RegistryTck.Namespaces.class);
+        assertThat(names(tests.failed())).isEmpty();
+        assertThat(tests.skipped().count()).isZero();
+        assertThat(tests.aborted().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable()
+                .orElseThrow().getMessage()).toList())
+                .allSatisfy(m -> assertThat(m).contains(Capability.NAMESPACES.missingReason()));
+        assertThat(tests.aborted().count()).as("every namespace contract skipped")
+                .isEqualTo(java.util.Arrays.stream(NamespaceContract.class.getDeclaredMethods())
+                        .filter(m -> m.isAnnotationPresent(Test.class)).count());
+    }
+
+    @Test
     void aCorrectKeeperPassesTheOutageContracts() {
         for (Class<?> group : List.of(RegistryTck.Outage.class, RegistryTck.Recovery.class)) {
             Events tests = run(BrokenRegistries.CorrectKeeperTck.class, group);
@@ -217,7 +250,7 @@ class BrokenRegistryTest {
         for (Class<?> group : List.of(RegistryTck.Metadata.class, RegistryTck.Watch.class,
                 RegistryTck.Deregister.class, RegistryTck.Liveness.class, RegistryTck.Bursts.class,
                 RegistryTck.Lookalikes.class, RegistryTck.Records.class, RegistryTck.Rules.class,
-                RegistryTck.Outage.class, RegistryTck.Validation.class)) {
+                RegistryTck.Outage.class, RegistryTck.Validation.class, RegistryTck.Namespaces.class)) {
             assertThat(failedContracts(BrokenRegistries.CorrectTck.class, group)).as("failures of %s", group.getSimpleName()).isEmpty();
         }
     }

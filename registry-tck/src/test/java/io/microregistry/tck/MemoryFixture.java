@@ -7,11 +7,18 @@ import io.microregistry.memory.MemoryStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The memory backend as the TCK sees it: clients on one shared store. */
+/**
+ * The memory backend as the TCK sees it: clients on one shared store, and one more store per
+ * namespace. The memory provider makes every {@code open} a world of its own, so a namespace
+ * needs no key root there; a store per namespace is that separation, shared by the clients of
+ * one namespace as they would share a server.
+ */
 class MemoryFixture implements RegistryFixture {
 
     final MemoryStore store = new MemoryStore();
+    private final Map<String, MemoryStore> namespaces = new ConcurrentHashMap<>();
 
     @Override
     public Registry newClient() {
@@ -19,8 +26,13 @@ class MemoryFixture implements RegistryFixture {
     }
 
     @Override
+    public Registry newClient(String namespace) {
+        return namespaces.computeIfAbsent(namespace, n -> new MemoryStore()).client();
+    }
+
+    @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.ABANDON_CLIENT, Capability.PROVIDER_DISCOVERY);
+        return Set.of(Capability.ABANDON_CLIENT, Capability.PROVIDER_DISCOVERY, Capability.NAMESPACES);
     }
 
     @Override
@@ -46,5 +58,6 @@ class MemoryFixture implements RegistryFixture {
     @Override
     public void close() {
         store.close();
+        namespaces.values().forEach(MemoryStore::close);
     }
 }

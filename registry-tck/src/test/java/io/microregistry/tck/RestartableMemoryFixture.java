@@ -34,6 +34,8 @@ class RestartableMemoryFixture extends MemoryFixture {
         Set<Capability> capabilities = EnumSet.copyOf(super.capabilities());
         capabilities.add(Capability.SERVER_RESTART);
         capabilities.add(Capability.SESSION_LOSS);
+        // Its keepers wrap clients of the default store only; the outage contracts need no namespaces.
+        capabilities.remove(Capability.NAMESPACES);
         return capabilities;
     }
 

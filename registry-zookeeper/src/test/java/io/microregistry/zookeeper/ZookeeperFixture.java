@@ -41,6 +41,12 @@ final class ZookeeperFixture implements RegistryFixture {
         return Registries.open("zookeeper", RegistryConfig.of(connectString()));
     }
 
+    /** A client as the provider opens it for {@code MICRO_REGISTRY_NAMESPACE=namespace}. */
+    @Override
+    public Registry newClient(String namespace) {
+        return Registries.open("zookeeper", RegistryConfig.of(connectString()).withNamespace(namespace));
+    }
+
     /** The store under a client opened through the provider: sessions and other test hooks. */
     static ZookeeperStore store(Registry client) {
         return (ZookeeperStore) ((StoreRegistry) client).store();
@@ -49,7 +55,7 @@ final class ZookeeperFixture implements RegistryFixture {
     @Override
     public Set<Capability> capabilities() {
         return Set.of(Capability.ABANDON_CLIENT, Capability.KILL_PROCESS, Capability.SERVER_RESTART,
-                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS);
+                Capability.PROVIDER_DISCOVERY, Capability.SESSION_LOSS, Capability.NAMESPACES);
     }
 
     @Override

@@ -26,7 +26,8 @@ final class ExampleFixture implements RegistryFixture {
     @Override
     public Set<Capability> capabilities() {
         // No KILL_PROCESS (the server lives in this JVM, so no child process can reach it) and no
-        // SERVER_RESTART (nothing to restart): those contracts are reported skipped, with the reason.
+        // SERVER_RESTART (nothing to restart), and no NAMESPACES (the example's keys have no root to
+        // put a namespace in): those contracts are reported skipped, with the reason.
         return EnumSet.of(Capability.ABANDON_CLIENT, Capability.SESSION_LOSS, Capability.PROVIDER_DISCOVERY);
     }
 
