@@ -1,5 +1,6 @@
 package io.microregistry.backend;
 
+import io.microregistry.RegistryException;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
@@ -9,51 +10,60 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A {@link Watcher} fed by a backend: the backend {@link #offer offers} events, the user
- * takes them. Unbounded, so a slow reader never makes the backend drop an event; filters by
- * the watch options' service. The queueing and stop semantics are {@link StoppableQueue}'s.
+ * The pull-style {@link Watcher} over a store's push watch: the store pushes into it as a
+ * {@link WatchSink}, the user takes events with {@link #next()}. Unbounded, so a slow reader
+ * never makes the backend drop an event (a reader that may fall behind should subscribe, which
+ * coalesces); filters by the watch options' service; {@link #status()} is the last status pushed.
+ * The queueing and stop semantics are {@link StoppableQueue}'s; a {@linkplain #broken broken}
+ * store watch stops it.
  *
  * <p>Thread-safe: any number of producers, one consumer.
  */
-public final class EventQueue implements Watcher {
+final class EventQueue implements Watcher, WatchSink {
 
     private final WatchOptions options;
-    private final Runnable onStop;
     private final StoppableQueue<WatchEvent> queue = new StoppableQueue<>();
-    private final java.util.function.Supplier<WatchStatus> status;
+    private volatile WatchStatus status = WatchStatus.current();
+    private volatile Runnable onStop = () -> { };
 
-    /**
-     * @param options which events to keep
-     * @param onStop  run once when the watcher stops (release the backend watch); may be null
-     */
-    public EventQueue(WatchOptions options, Runnable onStop) {
-        this(options, onStop, WatchStatus::current);
-    }
-
-    /**
-     * A queue that is the whole user-facing watcher of a backend watch: {@link #status()} answers
-     * what {@code status} says (the backend watch's own health).
-     *
-     * @param options which events to keep
-     * @param onStop  run once when the watcher stops (release the backend watch); may be null
-     * @param status  the backend watch's status, read on every {@link #status()}; non-blocking
-     */
-    public EventQueue(WatchOptions options, Runnable onStop, java.util.function.Supplier<WatchStatus> status) {
+    /** @param options which events to keep */
+    EventQueue(WatchOptions options) {
         this.options = options;
-        this.onStop = onStop == null ? () -> { } : onStop;
-        this.status = status;
     }
 
     /** The filter this queue applies. */
-    public WatchOptions options() {
+    WatchOptions options() {
         return options;
     }
 
+    /**
+     * Runs {@code onStop} once when this watcher stops (release the store watch feeding it); at
+     * once if it already has.
+     */
+    void onStop(Runnable onStop) {
+        this.onStop = onStop;
+        if (queue.isStopped()) {
+            onStop.run();
+        }
+    }
+
     /** Queues the event if it passes the filter and the watcher is open. Never blocks. */
-    public void offer(WatchEvent event) {
+    @Override
+    public void event(WatchEvent event) {
         if (options.matches(event.service().name())) {
             queue.add(event);
         }
+    }
+
+    @Override
+    public void status(WatchStatus status) {
+        this.status = status;
+    }
+
+    @Override
+    public void broken(RegistryException cause) {
+        status = WatchStatus.of(WatchStatus.State.STALE, cause);
+        stop();
     }
 
     @Override
@@ -80,6 +90,6 @@ public final class EventQueue implements Watcher {
 
     @Override
     public WatchStatus status() {
-        return status.get();
+        return status;
     }
 }

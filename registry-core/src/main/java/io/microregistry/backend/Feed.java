@@ -9,8 +9,6 @@ import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
-import io.microregistry.Watcher;
-import io.microregistry.WatcherStoppedException;
 import io.microregistry.internal.VersionGrouping;
 import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
@@ -27,53 +25,54 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /**
- * One prefix of a {@link SubscriptionHub}: its backend watcher, the view it keeps (node to
- * record) and its subscribers. One pump thread reads the watcher, applies each event to the view
- * and hands it to every member under the view's lock, so a member joining gets the view and then
- * exactly the changes after it.
+ * One prefix of a {@link SubscriptionHub}: its push watch, the view it keeps (node to record) and
+ * its subscribers. The watch pushes each event on the backend's own thread; the feed applies it to
+ * the view and hands it to every member under the view's lock (members only queue, never block),
+ * so a member joining gets the view and then exactly the changes after it. There is no thread per
+ * feed: a store pushes; a thread runs only while a broken watch is being re-opened.
+ *
+ * <p><b>Opening and re-opening.</b> The watch is opened first, then the prefix read; what the watch
+ * pushes meanwhile waits, and is applied on top of the read once the read's difference to the
+ * view has been delivered. A watch that breaks is re-opened the same way with
+ * {@link Backoff#DEFAULT backoff} (RESYNCING, then STALE while re-opening fails, then CURRENT).
+ * Each watch gets a sink of its own, so a late push from a watch already replaced is ignored.
  *
  * <p>Thread-safe.
  */
 final class Feed {
 
     private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
-    /** How often, at least, the pump asks the watcher for its status. */
-    static final Duration STATUS_POLL = Duration.ofMillis(200);
 
     private final Registry registry;
+    private final WatchSource source;
     private final WatchOptions options;
     private final RegistryObserver observer;
+    private final DaemonThreads threads;
     private final Consumer<Feed> onEmpty;
     /** Node key (service name, NUL, node id) to that node's record; guarded by {@code this}. */
     private final Map<String, Service> view = new HashMap<>();
     private final Set<Member> members = new CopyOnWriteArraySet<>();
-    private volatile Watcher watcher;
-    private volatile Thread pump;
+    /** The sink of the watch in use, null while re-opening; guarded by {@code this}. */
+    private Sink current;
+    private PrefixWatch watch;
     private volatile boolean closed;
     private volatile WatchStatus status = WatchStatus.current();
 
-    private Feed(Registry registry, WatchOptions options, RegistryObserver observer, Consumer<Feed> onEmpty) {
+    private Feed(Registry registry, WatchSource source, WatchOptions options, RegistryObserver observer,
+                 DaemonThreads threads, Consumer<Feed> onEmpty) {
         this.registry = registry;
+        this.source = source;
         this.options = options;
         this.observer = observer;
+        this.threads = threads;
         this.onEmpty = onEmpty;
     }
 
-    /** Opens the backend watch, reads the prefix, starts the pump. Blocks; throws what the backend throws. */
-    static Feed open(Registry registry, WatchOptions options, RegistryObserver observer, DaemonThreads threads,
-                     Consumer<Feed> onEmpty) {
-        Feed feed = new Feed(registry, options, observer, onEmpty);
-        Watcher opened = registry.watch(options);
-        try {
-            feed.replace(feed.read());
-        } catch (RuntimeException e) {
-            opened.stop();
-            throw e;
-        }
-        feed.watcher = opened;
-        Thread thread = threads.newThread(feed::run);
-        feed.pump = thread;
-        thread.start();
+    /** Opens the watch and reads the prefix. Blocks; throws what the backend throws. */
+    static Feed open(Registry registry, WatchSource source, WatchOptions options, RegistryObserver observer,
+                     DaemonThreads threads, Consumer<Feed> onEmpty) {
+        Feed feed = new Feed(registry, source, options, observer, threads, onEmpty);
+        feed.connect();
         return feed;
     }
 
@@ -103,10 +102,15 @@ final class Feed {
     }
 
     void close() {
-        closed = true;
-        Watcher current = watcher;
-        if (current != null) {
-            current.stop();
+        PrefixWatch open;
+        synchronized (this) {
+            closed = true;
+            current = null;
+            open = watch;
+            watch = null;
+        }
+        if (open != null) {
+            open.close();
         }
         members.forEach(Member::closedByOwner);
         members.clear();
@@ -131,15 +135,44 @@ final class Feed {
         return records;
     }
 
-    private synchronized void replace(List<Service> read) {
-        view.clear();
-        view.putAll(records(read));
+    /**
+     * Opens a watch, reads the prefix, delivers the read's difference to the view, marks the feed
+     * CURRENT and then applies what the watch pushed meanwhile. Blocks; throws what the backend throws.
+     */
+    private void connect() {
+        Sink sink = new Sink();
+        synchronized (this) {
+            current = sink;
+        }
+        PrefixWatch opened = source.open(options, sink);
+        Map<String, Service> now;
+        try {
+            now = records(read());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        synchronized (this) {
+            if (closed || current != sink) {
+                opened.close();
+                return;
+            }
+            watch = opened;
+            for (WatchEvent event : SnapshotDiff.diff(new HashMap<>(view), now)) {
+                apply(event);
+            }
+            status(WatchStatus.current());
+            List<Object> pushed = sink.pending;
+            sink.pending = null;
+            for (Object item : pushed) {
+                sink.take(item);
+            }
+        }
     }
 
     /**
-     * Applies one backend event to the view and passes it on, unless it changes nothing (the
-     * events between opening the watch and the first read are replayed on top of the read).
-     * The type is normalised to the view: a node this view did not have is a CREATE.
+     * Applies one event to the view and passes it on, unless it changes nothing (a push that the
+     * read already held). The type is normalised to the view: a node this view did not have is a CREATE.
      */
     private synchronized void apply(WatchEvent event) {
         if (!options.matches(event.service().name())) {
@@ -184,78 +217,44 @@ final class Feed {
         }
     }
 
-    private void run() {
-        Watcher current = watcher;
-        while (!closed) {
-            try {
-                Optional<WatchEvent> event = current.next(STATUS_POLL);
-                event.ifPresent(this::apply);
-                status(current.status());
-            } catch (InterruptedException e) {
-                if (!closed) {
-                    status(WatchStatus.of(WatchStatus.State.STALE, new RegistryUnavailableException(
-                            "watch of " + describe() + " stopped: its thread was interrupted", e)));
-                }
-                current.stop();
-                return;
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                current.stop();
-                status(WatchStatus.of(WatchStatus.State.RESYNCING, failure(
-                        e instanceof WatcherStoppedException ? "watch broke" : "watch failed", e)));
-                current = reopen();
-                if (current == null) {
-                    return;
-                }
-            }
+    /** Under the lock: the watch in use broke; mark the feed RESYNCING and re-open it on a thread. */
+    private void broke(RegistryException cause) {
+        current = null;
+        PrefixWatch broken = watch;
+        watch = null;
+        if (broken != null) {
+            broken.close();
         }
+        status(WatchStatus.of(WatchStatus.State.RESYNCING, cause));
+        threads.newThread(this::reopen).start();
     }
 
-    /** Re-opens the watch and re-reads until both work, delivering the difference; null once closed. */
-    private Watcher reopen() {
+    /** Re-opens the watch and re-reads until both work, delivering the difference; gives up once closed. */
+    private void reopen() {
         for (int attempt = 0; !closed; attempt++) {
             try {
                 Thread.sleep(Backoff.DEFAULT.delay(attempt).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                return;
             }
-            Watcher opened = null;
             try {
-                opened = registry.watch(options);
-                watcher = opened;
-                if (closed) {
-                    opened.stop();
-                    return null;
-                }
-                Map<String, Service> now = records(read());
-                synchronized (this) {
-                    for (WatchEvent event : SnapshotDiff.diff(new HashMap<>(view), now)) {
-                        apply(event);
-                    }
-                }
+                connect();
                 observer.watchResync(options.service(), true);
-                status(WatchStatus.current());
-                return opened;
+                return;
             } catch (IllegalStateException registryClosed) {
                 if (!closed) {
                     status(WatchStatus.of(WatchStatus.State.STALE, failure("the registry was closed", registryClosed)));
                 }
-                return null;
+                return;
             } catch (RuntimeException e) {
-                if (opened != null) {
-                    opened.stop();
-                }
                 if (closed) {
-                    return null;
+                    return;
                 }
                 observer.watchResync(options.service(), false);
                 status(WatchStatus.of(WatchStatus.State.STALE, failure("re-open failed", e)));
             }
         }
-        return null;
     }
 
     private RegistryException failure(String what, RuntimeException cause) {
@@ -263,13 +262,56 @@ final class Feed {
                 : new RegistryUnavailableException(what + " for " + describe() + ": " + cause.getMessage(), cause);
     }
 
-    /** For tests and diagnostics: the pump thread, if started. */
-    Thread pump() {
-        return pump;
-    }
-
     /** The records this feed holds; for the hub's members' snapshots. */
     synchronized List<Service> snapshot() {
         return new ArrayList<>(VersionGrouping.group(view.values()));
+    }
+
+    /** Where one watch of this feed pushes; ignored once that watch is no longer the feed's. */
+    private final class Sink implements WatchSink {
+        /** What the watch pushed while the prefix was being read; null once connected. Guarded by the feed. */
+        List<Object> pending = new ArrayList<>();
+
+        @Override
+        public void event(WatchEvent event) {
+            push(event);
+        }
+
+        @Override
+        public void status(WatchStatus status) {
+            push(status);
+        }
+
+        @Override
+        public void broken(RegistryException cause) {
+            push(cause);
+        }
+
+        private void push(Object item) {
+            synchronized (Feed.this) {
+                if (closed || current != this) {
+                    return;
+                }
+                if (pending != null) {
+                    pending.add(item);
+                } else {
+                    take(item);
+                }
+            }
+        }
+
+        /** Under the feed's lock. */
+        void take(Object item) {
+            if (current != this) {
+                return;
+            }
+            if (item instanceof WatchEvent event) {
+                apply(event);
+            } else if (item instanceof WatchStatus next) {
+                Feed.this.status(next);
+            } else {
+                broke((RegistryException) item);
+            }
+        }
     }
 }

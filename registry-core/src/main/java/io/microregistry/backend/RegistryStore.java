@@ -4,7 +4,6 @@ import io.microregistry.RegistrationRules;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
 import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;
@@ -27,8 +26,9 @@ import java.util.Optional;
  *       matches where they are stored;</li>
  *   <li>the <b>liveness primitive</b> ({@link #openGroup}): a lease, session or TTL check kept
  *       for every record of one TTL class, written back by the group after the backend lost it;</li>
- *   <li>the <b>watch</b> of a prefix ({@link #watch}): every change after it returns, in order,
- *       resynchronising after outages and reporting its {@link Watcher#status() status};</li>
+ *   <li>the <b>watch</b> of a prefix ({@link #watch}): pushes every change after it returns to a
+ *       {@link WatchSink}, in order, resynchronising after outages and pushing its status; the
+ *       core turns it into pull-style watchers and shared subscriptions;</li>
  *   <li><b>error translation</b>: every failure leaves the store as a {@link RegistryException}
  *       naming the backend with the cause attached, never as the client library's own type.</li>
  * </ul>
@@ -117,13 +117,17 @@ public interface RegistryStore {
     void remove(String serviceName, String nodeId, boolean includingOwn);
 
     /**
-     * Opens a watch of one prefix (one service, or all): returns once established, then yields
-     * every change per node in the backend's order, resynchronises after outages and reports its
-     * {@link Watcher#status() status}. Stopped by the core when the client closes.
+     * Opens a watch of one prefix (one service, or all) that <em>pushes</em> to {@code sink}:
+     * returns once established, then pushes every change per node after that point in the
+     * backend's order, resynchronises after outages on its own (pushing the difference, never a
+     * change twice) and pushes each change of its {@link io.microregistry.WatchStatus status}.
+     * It holds no thread per watch where the backend pushes (jetcd, Curator); a backend that must
+     * poll shares one poller per client between all its watches. The core closes it when its
+     * watcher or subscription ends and before {@link #close()}.
      *
      * @throws RegistryException if the watch cannot be established
      */
-    Watcher watch(WatchOptions options);
+    PrefixWatch watch(WatchOptions options, WatchSink sink);
 
     /**
      * Releases the connection, threads and anything else the store holds. Called once, after

@@ -98,7 +98,7 @@ public final class StoreRegistry implements Registry {
         }
         this.store = store;
         this.observer = RegistryObserver.guarded(observer);
-        this.hub = new SubscriptionHub(this, this.observer);
+        this.hub = new SubscriptionHub(this, this::openWatch, this.observer);
     }
 
     /** Where this client's metrics go; the {@link io.microregistry.metrics.RegistryObserver} it was given or found. */
@@ -272,13 +272,21 @@ public final class StoreRegistry implements Registry {
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
         checkOpen();
-        Tracked watcher = new Tracked(store.watch(options));
+        EventQueue queue = new EventQueue(options);
+        queue.onStop(store.watch(options, queue)::close);
+        Tracked watcher = new Tracked(queue);
         watchers.add(watcher);
         if (closed) {
             // close() ran while this watch was opening and may have missed it.
             watcher.stop();
         }
         return watcher;
+    }
+
+    /** The store's push watch, for this client's subscriptions; refused once closed. */
+    private PrefixWatch openWatch(WatchOptions options, WatchSink sink) {
+        checkOpen();
+        return store.watch(options, sink);
     }
 
     /** Shares one store watch per prefix between every subscriber of this client (see {@link SubscriptionHub}). */

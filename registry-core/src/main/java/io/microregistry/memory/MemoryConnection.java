@@ -2,8 +2,8 @@ package io.microregistry.memory;
 
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
-import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.PrefixWatch;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.backend.LivenessGroup;
 import io.microregistry.backend.RegistryStore;
 
@@ -72,11 +72,8 @@ final class MemoryConnection implements RegistryStore {
     }
 
     @Override
-    public Watcher watch(WatchOptions options) {
-        EventQueue[] self = new EventQueue[1];
-        self[0] = new EventQueue(options, () -> store.removeWatcher(self[0]));
-        store.addWatcher(self[0]);
-        return self[0];
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+        return store.addWatcher(sink);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.microregistry.memory;
 
+import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.backend.DaemonThreads;
-import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.PrefixWatch;
+import io.microregistry.backend.WatchSink;
 
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ public final class MemoryStore implements AutoCloseable {
     private final Object lock = new Object();
     /** service name -> node id -> entry. */
     private final Map<String, Map<String, Entry>> services = new HashMap<>();
-    private final List<EventQueue> watchers = new CopyOnWriteArrayList<>();
+    private final List<WatchSink> watchers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sweeper;
     private final LongSupplier clock;
 
@@ -149,18 +151,16 @@ public final class MemoryStore implements AutoCloseable {
         }
     }
 
-    void addWatcher(EventQueue watcher) {
-        watchers.add(watcher);
-    }
-
-    void removeWatcher(EventQueue watcher) {
-        watchers.remove(watcher);
+    /** Pushes every later change to {@code sink} until the returned watch is closed. */
+    PrefixWatch addWatcher(WatchSink sink) {
+        watchers.add(sink);
+        return () -> watchers.remove(sink);
     }
 
     /** Called under the lock, so every watcher sees one global order. */
     private void publish(WatchEvent event) {
-        for (EventQueue watcher : watchers) {
-            watcher.offer(event);
+        for (WatchSink watcher : watchers) {
+            watcher.event(event);
         }
     }
 
@@ -199,7 +199,10 @@ public final class MemoryStore implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
-        watchers.forEach(EventQueue::stop);
+        RegistryUnavailableException closed = new RegistryUnavailableException("memory registry closed", null);
+        List<WatchSink> ended = List.copyOf(watchers);
+        watchers.clear();
+        ended.forEach(sink -> sink.broken(closed));
     }
 
     @Override

@@ -26,10 +26,10 @@ class EventQueueTest {
 
     @Test
     void deliversInOrderAndFiltersByService() throws InterruptedException {
-        EventQueue queue = new EventQueue(WatchOptions.service("a"), null);
-        queue.offer(created("a"));
-        queue.offer(created("b"));
-        queue.offer(created("a"));
+        EventQueue queue = new EventQueue(WatchOptions.service("a"));
+        queue.event(created("a"));
+        queue.event(created("b"));
+        queue.event(created("a"));
 
         assertThat(queue.next().service().name()).isEqualTo("a");
         assertThat(queue.next(Duration.ofMillis(10))).map(e -> e.service().name()).contains("a");
@@ -39,7 +39,8 @@ class EventQueueTest {
     @Test
     void stopUnblocksAReaderAndRunsTheCallbackOnce() {
         AtomicInteger stops = new AtomicInteger();
-        EventQueue queue = new EventQueue(WatchOptions.all(), stops::incrementAndGet);
+        EventQueue queue = new EventQueue(WatchOptions.all());
+        queue.onStop(stops::incrementAndGet);
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
             try {
                 queue.next();
@@ -55,23 +56,38 @@ class EventQueueTest {
         await().atMost(Duration.ofSeconds(5)).until(reader::isDone);
         assertThat(reader.join()).isInstanceOf(WatcherStoppedException.class);
         assertThat(stops).hasValue(1);
-        queue.offer(created("a"));
+        queue.event(created("a"));
         assertThatThrownBy(queue::next).isInstanceOf(WatcherStoppedException.class);
         assertThatThrownBy(() -> queue.next(Duration.ZERO)).isInstanceOf(WatcherStoppedException.class);
     }
 
     @Test
-    void statusIsWhatTheBackendWatchSays() {
-        java.util.concurrent.atomic.AtomicReference<io.microregistry.WatchStatus> status =
-                new java.util.concurrent.atomic.AtomicReference<>(io.microregistry.WatchStatus.current());
-        EventQueue queue = new EventQueue(WatchOptions.all(), null, status::get);
+    void statusIsTheLastOnePushedAndABrokenWatchStopsTheWatcher() {
+        EventQueue queue = new EventQueue(WatchOptions.all());
+        AtomicInteger stops = new AtomicInteger();
+        queue.onStop(stops::incrementAndGet);
         assertThat(queue.status().state()).isEqualTo(io.microregistry.WatchStatus.State.CURRENT);
 
-        status.set(io.microregistry.WatchStatus.of(io.microregistry.WatchStatus.State.STALE,
+        queue.status(io.microregistry.WatchStatus.of(io.microregistry.WatchStatus.State.RESYNCING,
                 new io.microregistry.RegistryUnavailableException("server gone", null)));
+        assertThat(queue.status().state()).isEqualTo(io.microregistry.WatchStatus.State.RESYNCING);
+        assertThat(queue.isStopped()).isFalse();
 
+        io.microregistry.RegistryUnavailableException cause = new io.microregistry.RegistryUnavailableException("closed", null);
+        queue.broken(cause);
+        assertThat(queue.isStopped()).isTrue();
         assertThat(queue.status().state()).isEqualTo(io.microregistry.WatchStatus.State.STALE);
-        assertThat(new EventQueue(WatchOptions.all(), null).status().state())
-                .isEqualTo(io.microregistry.WatchStatus.State.CURRENT);
+        assertThat(queue.status().cause()).contains(cause);
+        assertThat(stops).hasValue(1);
+        assertThatThrownBy(queue::next).isInstanceOf(WatcherStoppedException.class);
+    }
+
+    @Test
+    void aStopCallbackGivenAfterTheStopRunsAtOnce() {
+        EventQueue queue = new EventQueue(WatchOptions.all());
+        queue.stop();
+        AtomicInteger stops = new AtomicInteger();
+        queue.onStop(stops::incrementAndGet);
+        assertThat(stops).hasValue(1);
     }
 }

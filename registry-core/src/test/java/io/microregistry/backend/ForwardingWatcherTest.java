@@ -28,13 +28,15 @@ class ForwardingWatcherTest {
     @Test
     void everyCallReachesTheDelegate() throws InterruptedException {
         AtomicInteger stops = new AtomicInteger();
-        EventQueue delegate = new EventQueue(WatchOptions.all(), stops::incrementAndGet, () -> STALE);
+        EventQueue delegate = new EventQueue(WatchOptions.all());
+        delegate.onStop(stops::incrementAndGet);
+        delegate.status(STALE);
         Watcher forwarding = new ForwardingWatcher(delegate) {
         };
         WatchEvent first = WatchEvent.create(new Service("a", "1", Map.of(), List.of(), List.of(Node.of("n1", "h:1"))));
         WatchEvent second = WatchEvent.delete(first.service());
-        delegate.offer(first);
-        delegate.offer(second);
+        delegate.event(first);
+        delegate.event(second);
 
         assertThat(forwarding.next()).isEqualTo(first);
         assertThat(forwarding.next(Duration.ofSeconds(1))).contains(second);

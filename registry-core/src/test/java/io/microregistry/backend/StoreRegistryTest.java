@@ -299,8 +299,8 @@ class StoreRegistryTest {
         }
 
         @Override
-        public Watcher watch(WatchOptions options) {
-            return new EventQueue(options, null);
+        public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+            return () -> { };
         }
 
         @Override

@@ -4,10 +4,10 @@ import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
-import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.metrics.RegistryObserver;
 
 import java.io.IOException;
@@ -29,14 +29,14 @@ final class FlakyStore implements RegistryStore {
 
     private final Object lock = new Object();
     private final Map<String, Service> records = new LinkedHashMap<>();
-    private final Set<EventQueue> watchers = ConcurrentHashMap.newKeySet();
+    private final Set<WatchSink> watchers = ConcurrentHashMap.newKeySet();
     private final List<Group> groups = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     /** Reads and watches fail; every open watch breaks. */
     void outage() {
         down = true;
-        watchers.forEach(EventQueue::stop);
+        breakWatches(new RegistryUnavailableException("flaky test store is down", new IOException("connection reset")));
     }
 
     void recover() {
@@ -95,17 +95,21 @@ final class FlakyStore implements RegistryStore {
     }
 
     @Override
-    public Watcher watch(WatchOptions options) {
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
         check();
-        EventQueue[] self = new EventQueue[1];
-        self[0] = new EventQueue(options, () -> watchers.remove(self[0]));
-        watchers.add(self[0]);
-        return self[0];
+        watchers.add(sink);
+        return () -> watchers.remove(sink);
     }
 
     @Override
     public void close() {
-        watchers.forEach(EventQueue::stop);
+        breakWatches(new RegistryUnavailableException("flaky test store closed", null));
+    }
+
+    private void breakWatches(RegistryUnavailableException cause) {
+        List<WatchSink> broken = List.copyOf(watchers);
+        watchers.clear();
+        broken.forEach(sink -> sink.broken(cause));
     }
 
     private void check() {
@@ -137,7 +141,7 @@ final class FlakyStore implements RegistryStore {
     }
 
     private void publish(WatchEvent event) {
-        watchers.forEach(w -> w.offer(event));
+        watchers.forEach(w -> w.event(event));
     }
 
     private final class Group implements LivenessGroup {
