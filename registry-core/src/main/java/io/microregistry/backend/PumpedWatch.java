@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * A foreign {@link Registry}'s pull-style {@link Watcher} turned into a push watch: one pump
  * thread reads it, pushes each event and each change of its status, and reports it
- * {@linkplain WatchSink#broken broken} when it stops unasked or fails. Only for registries that
+ * {@linkplain WatchSink#broken broken} when it stops unasked or fails (re-opened by the feed);
+ * a pump interrupted by anyone but {@link #close()} reports STALE and ends for good. Only for registries that
  * are not a {@link StoreRegistry} ({@link Registry#subscribe}'s default); a store pushes itself.
  *
  * <p>Thread-safe.
@@ -57,7 +58,13 @@ final class PumpedWatch implements PrefixWatch {
                     sink.status(status);
                 }
             } catch (InterruptedException e) {
-                end(new RegistryUnavailableException("watch of " + describe + " stopped: its thread was interrupted", e));
+                // Someone wants this thread gone (not close(): that sets closed first). Say so and
+                // stop following rather than start another thread behind their back.
+                watcher.stop();
+                if (!closed) {
+                    sink.status(WatchStatus.of(WatchStatus.State.STALE, new RegistryUnavailableException(
+                            "watch of " + describe + " stopped: its thread was interrupted", e)));
+                }
                 return;
             } catch (RuntimeException e) {
                 end(e instanceof RegistryException failure ? failure : new RegistryUnavailableException(

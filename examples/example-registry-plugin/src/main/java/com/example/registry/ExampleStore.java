@@ -2,11 +2,11 @@ package com.example.registry;
 
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
 import io.microregistry.backend.DaemonThreads;
-import io.microregistry.backend.EventQueue;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.metrics.RegistryObserver;
 
 import java.time.Duration;
@@ -80,11 +80,10 @@ final class ExampleStore implements RegistryStore {
     }
 
     @Override
-    public Watcher watch(WatchOptions options) {
-        Runnable[] cancel = new Runnable[1];
-        EventQueue queue = new EventQueue(options, () -> cancel[0].run());
-        cancel[0] = server.watch(queue::offer);
-        return queue;
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+        // The server pushes every change in one order and never loses its connection, so there
+        // is no status to report; the core filters by service and queues for pull-style watchers.
+        return server.watch(sink::event)::run;
     }
 
     /** The server drops this client's leases, as after a partition longer than the TTL. For the TCK. */
