@@ -57,7 +57,10 @@ final class EventQueue implements Watcher, WatchSink {
 
     @Override
     public void status(WatchStatus status) {
-        this.status = status;
+        // After a break the STALE status and its cause stay: a late push must not hide them.
+        if (!queue.isStopped()) {
+            this.status = status;
+        }
     }
 
     @Override

@@ -152,21 +152,27 @@ final class Feed {
             opened.close();
             throw e;
         }
+        // Watches are closed only after the lock is released: a store's push may be waiting for
+        // this lock while holding one of its own that its close() needs.
+        PrefixWatch toClose = opened;
         synchronized (this) {
-            if (closed || current != sink) {
-                opened.close();
-                return;
+            if (!closed && current == sink) {
+                toClose = null;
+                watch = opened;
+                for (WatchEvent event : SnapshotDiff.diff(new HashMap<>(view), now)) {
+                    apply(event);
+                }
+                status(WatchStatus.current());
+                List<Object> pushed = sink.pending;
+                sink.pending = null;
+                for (Object item : pushed) {
+                    PrefixWatch broken = sink.take(item);
+                    toClose = broken != null ? broken : toClose;
+                }
             }
-            watch = opened;
-            for (WatchEvent event : SnapshotDiff.diff(new HashMap<>(view), now)) {
-                apply(event);
-            }
-            status(WatchStatus.current());
-            List<Object> pushed = sink.pending;
-            sink.pending = null;
-            for (Object item : pushed) {
-                sink.take(item);
-            }
+        }
+        if (toClose != null) {
+            toClose.close();
         }
     }
 
@@ -217,16 +223,17 @@ final class Feed {
         }
     }
 
-    /** Under the lock: the watch in use broke; mark the feed RESYNCING and re-open it on a thread. */
-    private void broke(RegistryException cause) {
+    /**
+     * Under the lock: the watch in use broke; marks the feed RESYNCING, starts re-opening it on a
+     * thread and returns the broken watch, for the caller to close once it released the lock.
+     */
+    private PrefixWatch broke(RegistryException cause) {
         current = null;
         PrefixWatch broken = watch;
         watch = null;
-        if (broken != null) {
-            broken.close();
-        }
         status(WatchStatus.of(WatchStatus.State.RESYNCING, cause));
         threads.newThread(this::reopen).start();
+        return broken;
     }
 
     /** Re-opens the watch and re-reads until both work, delivering the difference; gives up once closed. */
@@ -288,30 +295,35 @@ final class Feed {
         }
 
         private void push(Object item) {
+            PrefixWatch broken;
             synchronized (Feed.this) {
                 if (closed || current != this) {
                     return;
                 }
                 if (pending != null) {
                     pending.add(item);
-                } else {
-                    take(item);
+                    return;
                 }
+                broken = take(item);
+            }
+            if (broken != null) {
+                broken.close();
             }
         }
 
-        /** Under the feed's lock. */
-        void take(Object item) {
+        /** Under the feed's lock; returns the watch to close (outside the lock) if it broke. */
+        PrefixWatch take(Object item) {
             if (current != this) {
-                return;
+                return null;
             }
             if (item instanceof WatchEvent event) {
                 apply(event);
             } else if (item instanceof WatchStatus next) {
                 Feed.this.status(next);
             } else {
-                broke((RegistryException) item);
+                return broke((RegistryException) item);
             }
+            return null;
         }
     }
 }

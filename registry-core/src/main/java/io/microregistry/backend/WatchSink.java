@@ -12,8 +12,10 @@ import io.microregistry.WatchStatus;
  *
  * <p><b>Calls.</b> Every method is non-blocking and may be called from any of the store's own
  * threads (jetcd's executor, Curator's event thread, a Consul feed). Events must be pushed in the
- * backend's order, never two at once; a status may be pushed from another thread. Nothing is
- * pushed after the watch was {@linkplain PrefixWatch#close() closed} or after {@link #broken}.
+ * backend's order, never two at once; a status may be pushed from another thread. No push starts
+ * after the watch was {@linkplain PrefixWatch#close() closed} or after {@link #broken}. A call may
+ * wait briefly for the core's own lock, so a store should push while holding no lock that its
+ * {@link PrefixWatch#close()} or its client library's callbacks need.
  * The core filters events by the watch's {@link io.microregistry.WatchOptions}, so a store may push
  * a lookalike service a prefix also matched; the core does not de-duplicate, so a store must not
  * push a change twice.
