@@ -6,12 +6,13 @@ import io.microregistry.Backoff;
 import io.microregistry.RegistryConfig;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistryStore;
 import io.microregistry.backend.ServiceJson;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.metrics.RegistryObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,17 +208,20 @@ final class EtcdStore implements RegistryStore {
         }
     }
 
+    /**
+     * An {@link EtcdWatch} of the prefix: pushes on jetcd's threads and, while resynchronising,
+     * on this store's scheduler; no thread of its own.
+     */
     @Override
-    public Watcher watch(WatchOptions options) {
-        EtcdWatch watch = new EtcdWatch(calls, decoder, scheduler, backoff, options, layout);
-        Watcher watcher = watch.watcher();
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+        EtcdWatch watch = new EtcdWatch(calls, decoder, scheduler, backoff, options, layout, sink);
         try {
             watch.start();
         } catch (RuntimeException e) {
-            watcher.stop();
+            watch.close();
             throw e;
         }
-        return watcher;
+        return watch;
     }
 
     /** The leases this client currently keeps alive. For fault-injection tests. */

@@ -91,13 +91,21 @@ final class WatchGeneration {
 
     /** Stops the follower for good: nothing of any generation is applied any more. Idempotent. */
     void stop() {
-        Watch.Watcher watcher;
-        synchronized (lock) {
-            stopped = true;
-            watcher = abandon();
-        }
+        Watch.Watcher watcher = halt();
         if (watcher != null) {
             watcher.close();
+        }
+    }
+
+    /**
+     * {@link #stop()} without closing: stops the follower for good and returns the current
+     * watcher (or null) for the caller to close outside the lock, when and where it can.
+     * Idempotent (a second call returns null).
+     */
+    Watch.Watcher halt() {
+        synchronized (lock) {
+            stopped = true;
+            return abandon();
         }
     }
 
