@@ -3,14 +3,16 @@ package io.microregistry.zookeeper;
 import io.microregistry.RegisterOptions;
 import io.microregistry.RegistryAuthenticationException;
 import io.microregistry.RegistryException;
+import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.KeyLocks;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.metrics.RegistryObserver;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -88,6 +90,8 @@ final class ZookeeperStore implements RegistryStore {
     private final Session main;
     /** The open group of each TTL class, by session timeout in seconds. */
     private final Map<Long, LiveNodes> groups = new ConcurrentHashMap<>();
+    /** The watches not yet ended, broken by {@link #close} if the core left any open. */
+    private final Set<ZookeeperWatch> watches = ConcurrentHashMap.newKeySet();
 
     /** Opens a client; connects in the background. */
     ZookeeperStore(ConnectSettings settings) {
@@ -353,10 +357,17 @@ final class ZookeeperStore implements RegistryStore {
         }
     }
 
-    /** A {@link ZookeeperWatch} through the main session, on this client's one watch thread. */
+    /**
+     * A {@link ZookeeperWatch} through the main session: returns once the ZooKeeper watch is added
+     * and the prefix read; then pushes to {@code sink} on this client's one watch thread (every
+     * watch of this client shares it: no thread per watch), status also from Curator's connection
+     * thread. See {@link ZookeeperWatch} for what is pushed when.
+     */
     @Override
-    public Watcher watch(WatchOptions options) {
-        ZookeeperWatch watch = new ZookeeperWatch(main, settings, options, decoder, trust, watchThread);
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+        ZookeeperWatch watch = new ZookeeperWatch(main, settings, options, decoder, trust, watchThread, sink,
+                watches::remove);
+        watches.add(watch);
         try {
             return watch.start();
         } catch (InterruptedException e) {
@@ -365,11 +376,16 @@ final class ZookeeperStore implements RegistryStore {
     }
 
     /**
-     * Stops the recovery and watch threads and closes the main session (ZooKeeper deletes its
-     * ephemeral znodes as part of closing it; after an abandon it was dropped already).
+     * Breaks any watch still open ({@link WatchSink#broken}; the core closes its watches first, so
+     * normally there is none), stops the recovery and watch threads and closes the main session
+     * (ZooKeeper deletes its ephemeral znodes as part of closing it; after an abandon it was
+     * dropped already).
      */
     @Override
     public void close() {
+        RegistryUnavailableException closed = new RegistryUnavailableException(
+                "the ZooKeeper client at " + settings.connectString() + " was closed", null);
+        List.copyOf(watches).forEach(watch -> watch.broken(closed));
         scheduler.shutdownNow();
         watchThread.shutdownNow();
         try {

@@ -7,10 +7,10 @@ import io.microregistry.Service;
 import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
-import io.microregistry.Watcher;
-import io.microregistry.backend.EventQueue;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RecordDecoder;
 import io.microregistry.backend.SnapshotDiff;
+import io.microregistry.backend.WatchSink;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -36,10 +36,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * One watcher: a persistent recursive ZooKeeper watch over the registry (or one service's
- * directory), turned into per-node events by comparing decoded records.
+ * One store watch ({@link io.microregistry.backend.RegistryStore#watch}): a persistent recursive
+ * ZooKeeper watch over the registry (or one service's directory), turned into per-node events by
+ * comparing decoded records and pushed to the core's {@link WatchSink}.
  *
  * <p><b>Never quietly stale.</b> ZooKeeper tells that a znode changed, not what it holds, and
  * tells nothing while disconnected. So every notification is followed by a read of the
@@ -48,19 +50,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * directories. Both are compared with the last records delivered, <em>by content</em>: a
  * znode re-created after a wipe at the same version as before, with other data, is an UPDATE;
  * a re-read that finds what was already delivered emits nothing. While it cannot follow the
- * server the watcher says so: {@link WatchStatus.State#RESYNCING RESYNCING} from the moment the
- * connection drops, {@link WatchStatus.State#STALE STALE} once that has lasted the call timeout
- * or a re-read failed (retried with {@link Backoff}), each with its cause; one log line per
- * change of state.
+ * server the watch says so: it pushes {@link WatchStatus.State#RESYNCING RESYNCING} from the
+ * moment the connection drops, {@link WatchStatus.State#STALE STALE} once that has lasted the call
+ * timeout or a re-read failed (retried with {@link Backoff}), each with its cause, and
+ * {@link WatchStatus.State#CURRENT CURRENT} once a re-read delivered the difference; one push and
+ * one log line per change of state. A lost session is no end: Curator opens a new one and the
+ * watch is added to it again. The watch ends on its own only when its client closes while it is
+ * still open ({@link ZookeeperStore#close()}, or the watch thread refusing work or being
+ * interrupted, which happens only as the client closes); it then pushes
+ * {@link WatchSink#broken broken} once and nothing after.
  *
  * <p><b>Merged updates.</b> Because a notification carries no data, quick successive updates of
  * one znode can arrive as one UPDATE holding the latest record; the final state is always
  * delivered.
  *
- * <p>Thread-safe. All work runs on the client's one watch thread, in order; ZooKeeper's event
- * thread only hands notifications over.
+ * <p><b>Threads and pushes.</b> All reading and every {@link WatchSink#event event} push runs on
+ * the client's one watch thread (a single-threaded executor shared by all its watches), in order,
+ * so events are never pushed two at once; ZooKeeper's event thread only hands notifications over.
+ * {@link WatchSink#status Status} is pushed from the watch thread or from Curator's connection
+ * state thread, under one lock, so the sink sees the changes in the order they were made.
+ * {@link #close()} only sets a flag and hands the removal of the ZooKeeper watch to the watch
+ * thread: it never blocks (it may be called from inside a push, or by a thread holding the lock a
+ * push waits for). No push starts once it has been called; one that had already begun on another
+ * thread may still complete (the core's sinks ignore it).
+ *
+ * <p>Thread-safe.
  */
-final class ZookeeperWatch {
+final class ZookeeperWatch implements PrefixWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ZookeeperWatch.class);
 
     private final Session session;
@@ -69,7 +85,11 @@ final class ZookeeperWatch {
     private final RecordDecoder decoder;
     private final DirectoryTrust trust;
     private final ScheduledExecutorService executor;
-    private final EventQueue queue;
+    private final WatchSink sink;
+    /** Told once when this watch ends, closed or broken (the store forgets it). */
+    private final Consumer<ZookeeperWatch> onEnd;
+    /** Set once by {@link #close()} or {@link #broken}: nothing is pushed after. */
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final String root;
     /** The directories watched; empty for every service. */
     private final Set<String> directories;
@@ -96,8 +116,13 @@ final class ZookeeperWatch {
     private final Object statusLock = new Object();
     private volatile WatchStatus status = WatchStatus.current();
 
+    /**
+     * @param sink  where the changes and status go
+     * @param onEnd told once when the watch ends (closed or broken)
+     */
     ZookeeperWatch(Session session, ConnectSettings settings, WatchOptions options, RecordDecoder decoder,
-                   DirectoryTrust trust, ScheduledExecutorService executor) {
+                   DirectoryTrust trust, ScheduledExecutorService executor, WatchSink sink,
+                   Consumer<ZookeeperWatch> onEnd) {
         this.session = session;
         this.client = session.client();
         this.settings = settings;
@@ -108,49 +133,89 @@ final class ZookeeperWatch {
         this.directories = options.service().map(name -> Set.copyOf(settings.paths().serviceDirectories(name)))
                 .orElse(Set.of());
         this.what = options.service().map(name -> "service '" + name + "'").orElse("all services");
-        this.queue = new EventQueue(options, () -> {
-            session.client().getConnectionStateListenable().removeListener(connection);
-            submit(this::removeWatch);
-        }, () -> status);
+        this.sink = sink;
+        this.onEnd = onEnd;
     }
 
     /**
-     * Adds the watch and reads the current state; from then on every change is delivered.
+     * Adds the watch and reads the current state (the view changes are pushed against); from then
+     * on every change is pushed. On failure the watch is closed, having pushed nothing.
      *
+     * @return this watch, running
      * @throws RegistryException if that did not succeed within the call timeout
      */
-    Watcher start() throws InterruptedException {
+    PrefixWatch start() throws InterruptedException {
         session.addListener(connection);
-        Future<?> first = executor.submit(() -> {
-            resyncOnce();
-            return null;
-        });
+        Future<?> first;
+        try {
+            first = executor.submit(() -> {
+                resyncOnce();
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            close();
+            throw new RegistryUnavailableException("could not watch " + what + ": the ZooKeeper client at "
+                    + settings.connectString() + " is closed", e);
+        }
         try {
             first.get(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            return queue;
+            return this;
         } catch (TimeoutException e) {
+            // Closed before the interrupt, so the interrupted first read pushes nothing.
+            close();
             first.cancel(true);
-            stop();
             throw new RegistryUnavailableException("could not establish a watch of " + what + " on ZooKeeper at "
                     + settings.connectString() + " within " + settings.timeout(), null);
         } catch (ExecutionException e) {
-            stop();
+            close();
             throw BackendErrors.translate(e.getCause() instanceof Exception cause ? cause : e,
                     "watch " + what, settings);
         } catch (InterruptedException e) {
-            stop();
+            close();
             throw e;
         }
     }
 
-    // ---- the user's side: the queue, which reports this watch's status ----
+    // ---- the core's side: the sink, and ending ----
 
-    private void stop() {
-        queue.stop();
+    /**
+     * Stops pushing and releases the ZooKeeper watch (on the watch thread). Idempotent, never
+     * blocks, never throws.
+     */
+    @Override
+    public void close() {
+        end();
+    }
+
+    /**
+     * The watch can no longer follow the server although nobody closed it (its client is
+     * closing): ends it and pushes {@code cause} as {@link WatchSink#broken}, once. Nothing once
+     * closed.
+     */
+    void broken(RegistryException cause) {
+        if (end()) {
+            LOG.warn("ZooKeeper watch of {} ended: {}", what, cause.getMessage());
+            sink.broken(cause);
+        }
+    }
+
+    /** Marks the watch stopped and releases it; true for the one call that did. */
+    private boolean end() {
+        if (!stopped.compareAndSet(false, true)) {
+            return false;
+        }
+        session.removeListener(connection);
+        try {
+            executor.execute(this::removeWatch);
+        } catch (RejectedExecutionException e) {
+            // The client is closing: its session, and the watch with it, goes anyway.
+        }
+        onEnd.accept(this);
+        return true;
     }
 
     private boolean isStopped() {
-        return queue.isStopped();
+        return stopped.get();
     }
 
     // ---- following the server ----
@@ -238,7 +303,7 @@ final class ZookeeperWatch {
                 }
             }, timeoutMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // The client is closing.
+            closing(e);
         }
     }
 
@@ -263,6 +328,8 @@ final class ZookeeperWatch {
     private void failed(Exception e, WatchStatus.State state, String action) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
+            broken(new RegistryUnavailableException("watch of " + what + " on ZooKeeper at " + settings.connectString()
+                    + " ended: its thread was interrupted (the client is closing)", e));
             return;
         }
         setStatus(state, BackendErrors.translate(e, action, settings));
@@ -280,6 +347,7 @@ final class ZookeeperWatch {
             }, Backoff.DEFAULT.delay(failures++).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             retryScheduled.set(false);
+            closing(e);
         }
     }
 
@@ -352,7 +420,10 @@ final class ZookeeperWatch {
     private void deliver(String path, Map<String, Service> after) {
         Map<String, Service> before = after.isEmpty() ? known.remove(path) : known.put(path, after);
         for (WatchEvent event : SnapshotDiff.diff(before == null ? Map.of() : before, after)) {
-            queue.offer(event);
+            if (isStopped()) {
+                return;
+            }
+            sink.event(event);
         }
     }
 
@@ -433,20 +504,33 @@ final class ZookeeperWatch {
         }
     }
 
+    /** Runs {@code task} on the watch thread; if that is shut down (the client is closing), the watch is broken. */
     private void submit(Runnable task) {
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
-            // The client is closing.
+            closing(e);
         }
     }
 
+    /** The watch thread refused work: the client is closing, and this watch can follow nothing more. */
+    private void closing(RejectedExecutionException e) {
+        broken(new RegistryUnavailableException("watch of " + what + " on ZooKeeper at " + settings.connectString()
+                + " ended: the client is closing", e));
+    }
+
+    /**
+     * Moves to {@code state} and pushes it, if that is a change: one push and one log line per
+     * change. Pushed under the status lock (from the watch thread or Curator's connection thread),
+     * so the sink sees the changes in the order they were made; nothing once stopped.
+     */
     private void setStatus(WatchStatus.State state, RegistryException cause) {
         synchronized (statusLock) {
             if (status.state() == state || isStopped()) {
                 return;
             }
             status = WatchStatus.of(state, cause);
+            sink.status(status);
         }
         if (state == WatchStatus.State.CURRENT) {
             LOG.info("ZooKeeper watch of {} is current again", what);
