@@ -4,10 +4,11 @@ import io.microregistry.Backoff;
 import io.microregistry.RegistryUnavailableException;
 import io.microregistry.Service;
 import io.microregistry.WatchOptions;
-import io.microregistry.Watcher;
 import io.microregistry.backend.DaemonThreads;
 import io.microregistry.backend.LivenessGroup;
+import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.RegistryStore;
+import io.microregistry.backend.WatchSink;
 import io.microregistry.metrics.RegistryObserver;
 import org.kiwiproject.consul.Consul;
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ import java.util.function.Supplier;
  *       health read for a service; for all, the service names and then one health read per
  *       service, a few in flight ({@link #readAll}), so no single answer carries the whole registry.</li>
  *   <li><b>Watches</b> are {@link ConsulWatch}es over the client's one shared {@link ConsulFeed}
- *       blocking query: one thread and one held agent connection per client however many it follows.</li>
+ *       blocking query, which pushes to each watch's sink from its one thread: one thread and one
+ *       held agent connection per client however many it follows.</li>
  *   <li><b>Limits</b>: at most {@link #MAX_NODES_PER_CALL} nodes per registration.</li>
  * </ul>
  *
@@ -278,19 +280,31 @@ final class ConsulStore implements RegistryStore {
         });
     }
 
+    /**
+     * A {@link ConsulWatch} attached to the client's shared {@link ConsulFeed}: returns once the
+     * baseline (one consistent read of the catalog) is taken; then the feed's thread pushes each
+     * later change to {@code sink}, and each change of the feed's health (STALE while its query
+     * fails, CURRENT after). If the feed is not CURRENT as the watch opens, that status is pushed
+     * before this returns. If the store closes (or the feed fails) while the watch is open,
+     * {@link WatchSink#broken} is pushed once.
+     */
     @Override
-    public Watcher watch(WatchOptions options) {
-        ConsulWatch watch = new ConsulWatch(options, feed::status, feed::detach);
+    public PrefixWatch watch(WatchOptions options, WatchSink sink) {
+        ConsulWatch watch = new ConsulWatch(options, sink, feed::detach);
         String what = options.service().map(s -> "watch service '" + s + "'").orElse("watch all services");
         try {
-            return call(what, () -> watch.establish(feed.attach(watch)));
+            run(what, () -> feed.attach(watch));
+            return watch;
         } catch (RuntimeException e) {
-            watch.stop();
+            watch.close();
             throw e;
         }
     }
 
-    /** Stops the shared feed and the keeper's threads and shuts the HTTP clients down. */
+    /**
+     * Stops the shared feed (pushing {@link WatchSink#broken} to any watch still open) and the
+     * keeper's threads and shuts the HTTP clients down.
+     */
     @Override
     public void close() {
         closed = true;

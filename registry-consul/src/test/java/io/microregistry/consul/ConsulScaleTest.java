@@ -54,6 +54,7 @@ class ConsulScaleTest {
                 watchers.add(follower.watch(WatchOptions.service("scale-" + i)));
             }
             Watcher all = follower.watch(WatchOptions.all());
+            long pumpsBefore = threads("micro-registry-watch");
             io.microregistry.cache.CachingRegistry cache = io.microregistry.cache.CachingRegistry.view(follower);
             for (int i = 0; i < SERVICES; i++) {
                 assertThat(cache.getService("scale-" + i)).hasSize(1);
@@ -88,11 +89,20 @@ class ConsulScaleTest {
             long feedThreads = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("consul-feed") || t.getName().startsWith("consul-watch")).count();
             assertThat(feedThreads).as("watch threads of both clients").isLessThanOrEqualTo(4);
+            // The store pushes into the cache's subscription from the feed's thread: the core runs no pump
+            // thread for it (it used to run one per prefix).
+            assertThat(threads("micro-registry-watch") - pumpsBefore).as("pump threads of the cache's subscription")
+                    .isLessThanOrEqualTo(0);
             System.out.println("followed " + (SERVICES + 1) + " watchers: peak open connections " + proxy.peakOpen()
                     + ", accepted " + proxy.accepted() + ", watch threads " + feedThreads);
             watchers.forEach(Watcher::close);
             all.close();
             cache.close();
         }
+    }
+
+    private static long threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
     }
 }
