@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An unbounded hand-off from producers to a reader that can be stopped: the blocking part of
- * every pull-style watcher, the registry's ({@link EventQueue}) and the config center's, so both
+ * every pull-style watcher, the registry's (the core's event queue) and the config center's, so both
  * keep one meaning of {@code next}, {@code next(timeout)} and stop.
  *
  * <p><b>Blocking:</b> {@link #add}, {@link #stop} and {@link #isStopped} never block;
