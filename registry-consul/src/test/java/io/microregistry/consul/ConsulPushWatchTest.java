@@ -10,16 +10,13 @@ import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.WatchSink;
+import io.microregistry.tck.RecordingSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,8 +45,8 @@ class ConsulPushWatchTest {
 
     @Test
     void pushesEachChangeInOrderOnTheFeedsThreadAndNothingOnceClosed() {
-        Recording first = new Recording();
-        Recording second = new Recording();
+        RecordingSink first = new RecordingSink();
+        RecordingSink second = new RecordingSink();
         ConsulStore store = new ConsulStore(new ConsulConnector(RegistryConfig.of(agent.httpAddress())));
         try (Registry writer = new ConsulRegistryProvider().open(RegistryConfig.of(agent.httpAddress()))) {
             PrefixWatch watch = store.watch(WatchOptions.service("push-svc"), first);
@@ -63,9 +60,9 @@ class ConsulPushWatchTest {
             await().atMost(BOUND).until(() -> first.events().size() == 3);
             assertThat(first.events()).containsExactly(WatchEvent.create(v1), WatchEvent.update(v2),
                     WatchEvent.delete(v2));
-            assertThat(first.threads).allMatch(name -> name.startsWith("consul-feed"));
-            assertThat(first.overlapped).isFalse();
-            assertThat(first.items).as("no status while the agent answers, nothing broken")
+            assertThat(first.eventThreads()).allMatch(name -> name.startsWith("consul-feed"));
+            assertThat(first.overlapped()).isFalse();
+            assertThat(first.pushes()).as("no status while the agent answers, nothing broken")
                     .allMatch(item -> item instanceof WatchEvent);
 
             watch.close();
@@ -77,17 +74,17 @@ class ConsulPushWatchTest {
             await().atMost(BOUND).until(() -> second.events().size() == 1);
             writer.register(node("push-svc", "p-3", "127.0.0.1:4"));
             await().atMost(BOUND).until(() -> second.events().size() == 2);
-            assertThat(first.items).as("pushed after close").hasSize(3);
+            assertThat(first.pushes()).as("pushed after close").hasSize(3);
             later.close();
         } finally {
             store.close();
         }
-        assertThat(second.items).as("a closed watch is not broken by the store's close").hasSize(2);
+        assertThat(second.pushes()).as("a closed watch is not broken by the store's close").hasSize(2);
     }
 
     @Test
     void closingTheStoreUnderAnOpenWatchPushesBrokenOnce() {
-        Recording sink = new Recording();
+        RecordingSink sink = new RecordingSink();
         ConsulStore store = new ConsulStore(new ConsulConnector(RegistryConfig.of(agent.httpAddress())));
         PrefixWatch watch;
         try {
@@ -98,13 +95,13 @@ class ConsulPushWatchTest {
         assertThat(sink.broken()).singleElement().isInstanceOf(RegistryUnavailableException.class)
                 .extracting(Throwable::getMessage).asString().contains("closed");
         watch.close();
-        assertThat(sink.items).as("only broken, once").hasSize(1);
+        assertThat(sink.pushes()).as("only broken, once").hasSize(1);
     }
 
     @Test
     void aWatchOpenedWhileTheFeedIsStaleGetsThatStatusAtOnceThenCurrent() throws Exception {
-        Recording first = new Recording();
-        Recording second = new Recording();
+        RecordingSink first = new RecordingSink();
+        RecordingSink second = new RecordingSink();
         try (RecordingHttpProxy proxy = new RecordingHttpProxy(agent.httpAddress());
              Registry writer = new ConsulRegistryProvider().open(RegistryConfig.of(agent.httpAddress()))) {
             ConsulStore store = new ConsulStore(new ConsulConnector(RegistryConfig.of(proxy.address())
@@ -124,7 +121,7 @@ class ConsulPushWatchTest {
                         .until(() -> failures(proxy) >= 7);
                 proxy.failWhere(path -> false);
                 PrefixWatch opened = store.watch(WatchOptions.service("stale-svc"), second);
-                assertThat(second.items).as("pushed before watch() returned").singleElement()
+                assertThat(second.pushes()).as("pushed before watch() returned").singleElement()
                         .isInstanceOfSatisfying(WatchStatus.class,
                                 status -> assertThat(status.state()).isEqualTo(WatchStatus.State.STALE));
 
@@ -150,49 +147,5 @@ class ConsulPushWatchTest {
 
     private static long failures(RecordingHttpProxy proxy) {
         return proxy.exchanges().stream().filter(e -> e.status() == 500).count();
-    }
-
-    /** Records what is pushed, on which thread, and whether two events were ever pushed at once. */
-    private static final class Recording implements WatchSink {
-        final List<Object> items = new CopyOnWriteArrayList<>();
-        final List<String> threads = new CopyOnWriteArrayList<>();
-        final AtomicBoolean overlapped = new AtomicBoolean();
-        private final AtomicInteger inEvent = new AtomicInteger();
-
-        @Override
-        public void event(WatchEvent event) {
-            if (inEvent.incrementAndGet() > 1) {
-                overlapped.set(true);
-            }
-            try {
-                threads.add(Thread.currentThread().getName());
-                items.add(event);
-            } finally {
-                inEvent.decrementAndGet();
-            }
-        }
-
-        @Override
-        public void status(WatchStatus status) {
-            items.add(status);
-        }
-
-        @Override
-        public void broken(RegistryException cause) {
-            items.add(cause);
-        }
-
-        List<WatchEvent> events() {
-            return items.stream().filter(WatchEvent.class::isInstance).map(WatchEvent.class::cast).toList();
-        }
-
-        List<WatchStatus> statuses() {
-            return items.stream().filter(WatchStatus.class::isInstance).map(WatchStatus.class::cast).toList();
-        }
-
-        List<RegistryException> broken() {
-            return items.stream().filter(RegistryException.class::isInstance).map(RegistryException.class::cast)
-                    .toList();
-        }
     }
 }

@@ -6,24 +6,21 @@ import io.microregistry.Registry;
 import io.microregistry.RegistryConfig;
 import io.microregistry.RegistryException;
 import io.microregistry.Service;
-import io.microregistry.WatchEvent;
 import io.microregistry.WatchOptions;
 import io.microregistry.WatchStatus;
 import io.microregistry.backend.PrefixWatch;
-import io.microregistry.backend.WatchSink;
+import io.microregistry.tck.RecordingSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,68 +54,6 @@ class EtcdWatchPushTest {
         writer.close();
         store.close();
         server.close();
-    }
-
-    /** Records every push and whether two ever overlapped. */
-    private static final class RecordingSink implements WatchSink {
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private volatile boolean overlapped;
-        private final List<Object> pushes = new ArrayList<>();
-
-        private void record(Object item) {
-            if (inFlight.incrementAndGet() > 1) {
-                overlapped = true;
-            }
-            synchronized (pushes) {
-                pushes.add(item);
-            }
-            inFlight.decrementAndGet();
-        }
-
-        @Override
-        public void event(WatchEvent event) {
-            record(event);
-        }
-
-        @Override
-        public void status(WatchStatus status) {
-            record(status);
-        }
-
-        @Override
-        public void broken(RegistryException cause) {
-            record(cause);
-        }
-
-        List<Object> pushes() {
-            synchronized (pushes) {
-                return List.copyOf(pushes);
-            }
-        }
-
-        List<WatchStatus.State> states() {
-            return pushes().stream().filter(WatchStatus.class::isInstance)
-                    .map(p -> ((WatchStatus) p).state()).toList();
-        }
-
-        /** Replays the events; fails on a CREATE of a live node or an UPDATE or DELETE of an absent one. */
-        Set<String> live() {
-            Set<String> live = new HashSet<>();
-            for (Object push : pushes()) {
-                if (push instanceof WatchEvent event) {
-                    String id = event.node().id();
-                    boolean known = live.contains(id);
-                    assertThat(event.type() == WatchEvent.Type.CREATE ? !known : known)
-                            .as("%s of %s, live before: %s", event.type(), id, live).isTrue();
-                    if (event.type() == WatchEvent.Type.DELETE) {
-                        live.remove(id);
-                    } else {
-                        live.add(id);
-                    }
-                }
-            }
-            return live;
-        }
     }
 
     private static Service service(String name, String nodeId) {
@@ -157,7 +92,7 @@ class EtcdWatchPushTest {
             assertThat(states).as("statuses pushed").contains(WatchStatus.State.RESYNCING);
             assertThat(states.get(states.size() - 1)).isEqualTo(WatchStatus.State.CURRENT);
         });
-        assertThat(sink.overlapped).as("two pushes at once").isFalse();
+        assertThat(sink.overlapped()).as("two pushes at once").isFalse();
         assertThat(sink.pushes()).noneMatch(RegistryException.class::isInstance);
 
         watch.close();

@@ -11,6 +11,7 @@ import io.microregistry.WatchStatus;
 import io.microregistry.Watcher;
 import io.microregistry.backend.PrefixWatch;
 import io.microregistry.backend.WatchSink;
+import io.microregistry.tck.RecordingSink;
 import org.apache.curator.framework.state.ConnectionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,20 +116,20 @@ class ZookeeperWatchTest {
                 assertThat(events.get(i).type()).isEqualTo(WatchEvent.Type.UPDATE);
                 assertThat(port(events.get(i))).as("updates in order").isGreaterThan(port(events.get(i - 1)));
             }
-            assertThat(sink.overlapped).as("never two events pushed at once").isFalse();
-            assertThat(sink.eventThreads).as("events are pushed on the client's one watch thread")
+            assertThat(sink.overlapped()).as("never two events pushed at once").isFalse();
+            assertThat(sink.eventThreads()).as("events are pushed on the client's one watch thread")
                     .allMatch(thread -> thread.startsWith("micro-registry-zk-watch")).hasSize(1);
-            assertThat(sink.statuses()).as("no status change without trouble").isEmpty();
-            assertThat(sink.broken).isEmpty();
+            assertThat(sink.states()).as("no status change without trouble").isEmpty();
+            assertThat(sink.broken()).isEmpty();
 
             watch.close();
             watch.close();
-            int pushed = sink.pushed.size();
+            int pushed = sink.pushes().size();
             writer.register(node(name, "after", 1));
             assertThat(writer.getService(name)).isNotEmpty();
-            await().during(Duration.ofSeconds(1)).atMost(BOUND).until(() -> sink.pushed.size() == pushed);
+            await().during(Duration.ofSeconds(1)).atMost(BOUND).until(() -> sink.pushes().size() == pushed);
             store.close();
-            assertThat(sink.pushed).as("a closed watch is not broken when its client closes").hasSize(pushed);
+            assertThat(sink.pushes()).as("a closed watch is not broken when its client closes").hasSize(pushed);
         } finally {
             store.close();
         }
@@ -155,22 +152,22 @@ class ZookeeperWatchTest {
 
             session.zooKeeper().getTestable().closeSocket();
 
-            await().atMost(BOUND).until(() -> reconnects.get() > 0 && !sink.statuses().isEmpty()
-                    && sink.statuses().get(sink.statuses().size() - 1) == WatchStatus.State.CURRENT);
-            List<WatchStatus.State> states = sink.statuses();
+            await().atMost(BOUND).until(() -> reconnects.get() > 0 && !sink.states().isEmpty()
+                    && sink.states().get(sink.states().size() - 1) == WatchStatus.State.CURRENT);
+            List<WatchStatus.State> states = sink.states();
             LOG.info("MEASURED status pushes across a reconnect: {}", states);
             assertThat(states.get(0)).as("resyncing from the moment the connection dropped")
                     .isEqualTo(WatchStatus.State.RESYNCING);
             for (int i = 1; i < states.size(); i++) {
                 assertThat(states.get(i)).as("one push per change of state").isNotEqualTo(states.get(i - 1));
             }
-            assertThat(sink.pushedStatuses).allMatch(s -> s.isCurrent() || s.cause().isPresent());
+            assertThat(sink.statuses()).allMatch(s -> s.isCurrent() || s.cause().isPresent());
 
             writer.register(node(name, "n1", 1));
             await().atMost(BOUND).until(() -> sink.events().size() == 1);
             assertThat(sink.events().get(0).type()).as("the watch follows the server again")
                     .isEqualTo(WatchEvent.Type.CREATE);
-            assertThat(sink.broken).isEmpty();
+            assertThat(sink.broken()).isEmpty();
             watch.close();
         } finally {
             store.close();
@@ -186,12 +183,12 @@ class ZookeeperWatchTest {
 
         store.close();
 
-        assertThat(sink.broken).hasSize(1);
-        assertThat(sink.broken.get(0)).hasMessageContaining("closed");
-        assertThat(sink.pushed).hasSize(1);
+        assertThat(sink.broken()).hasSize(1);
+        assertThat(sink.broken().get(0)).hasMessageContaining("closed");
+        assertThat(sink.pushes()).hasSize(1);
         watch.close();
         store.close();
-        assertThat(sink.pushed).as("broken is the last push").hasSize(1);
+        assertThat(sink.pushes()).as("broken is the last push").hasSize(1);
     }
 
     @Test
@@ -202,11 +199,11 @@ class ZookeeperWatchTest {
                 RegistryConfig.of("127.0.0.1:1").withTimeout(Duration.ofSeconds(1))));
         try {
             assertThatThrownBy(() -> store.watch(WatchOptions.all(), sink)).isInstanceOf(RegistryException.class);
-            await().during(Duration.ofMillis(500)).atMost(BOUND).until(() -> sink.pushed.isEmpty());
+            await().during(Duration.ofMillis(500)).atMost(BOUND).until(() -> sink.pushes().isEmpty());
         } finally {
             store.close();
         }
-        assertThat(sink.pushed).as("a watch that failed to start is closed, not broken").isEmpty();
+        assertThat(sink.pushes()).as("a watch that failed to start is closed, not broken").isEmpty();
     }
 
     private static Service node(String name, String id, int port) {
@@ -215,45 +212,5 @@ class ZookeeperWatchTest {
 
     private static int port(WatchEvent event) {
         return Integer.parseInt(event.node().address().substring(event.node().address().indexOf(':') + 1));
-    }
-
-    /** Records every push, in order, and whether two events were ever pushed at once. */
-    private static final class RecordingSink implements WatchSink {
-        final List<Object> pushed = new CopyOnWriteArrayList<>();
-        final List<WatchStatus> pushedStatuses = new CopyOnWriteArrayList<>();
-        final List<RegistryException> broken = new CopyOnWriteArrayList<>();
-        final Set<String> eventThreads = ConcurrentHashMap.newKeySet();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicBoolean overlapped = new AtomicBoolean();
-
-        @Override
-        public void event(WatchEvent event) {
-            if (inFlight.incrementAndGet() > 1) {
-                overlapped.set(true);
-            }
-            eventThreads.add(Thread.currentThread().getName());
-            pushed.add(event);
-            inFlight.decrementAndGet();
-        }
-
-        @Override
-        public void status(WatchStatus status) {
-            pushedStatuses.add(status);
-            pushed.add(status);
-        }
-
-        @Override
-        public void broken(RegistryException cause) {
-            broken.add(cause);
-            pushed.add(cause);
-        }
-
-        List<WatchEvent> events() {
-            return pushed.stream().filter(WatchEvent.class::isInstance).map(WatchEvent.class::cast).toList();
-        }
-
-        List<WatchStatus.State> statuses() {
-            return pushedStatuses.stream().map(WatchStatus::state).toList();
-        }
     }
 }
