@@ -290,6 +290,16 @@ final class ScaleRun {
             out.append("\n✗ the side failed before following every service:\n\n");
             failures.forEach(f -> out.append("- ").append(f.replace("|", "\\|")).append('\n'));
         }
+        out.append('\n')
+                .append("Reading it: *after* must not grow with N, *before* grows one thread per service. The backend's\n")
+                .append("watch pushes into the client's one shared view on the client library's own threads, so the\n")
+                .append("*after* threads are the client's own (jetcd's and Curator's executors, the Consul client's\n")
+                .append("catalog feed and HTTP pool), none per followed service and none per prefix. Connections are\n")
+                .append("constant on every backend: jetcd and Curator multiplex every watch over one connection, and the\n")
+                .append("Consul client follows every service through one blocking query (`ConsulFeed`); its cache's first\n")
+                .append("whole-registry read adds up to 4 connections and a few threads of the client's pool (at most 4\n")
+                .append("health reads in flight), which stay a while when idle: how many are still alive varies with\n")
+                .append("timing, not with N.\n");
         return out.append('\n').toString();
     }
 }
