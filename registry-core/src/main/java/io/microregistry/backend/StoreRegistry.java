@@ -273,9 +273,15 @@ public final class StoreRegistry implements Registry {
         RegistrationRules.checkWatch(options);
         checkOpen();
         EventQueue queue = new EventQueue(options);
-        queue.onStop(store.watch(options, queue)::close);
-        Tracked watcher = new Tracked(queue);
+        Watcher watcher = new ForwardingWatcher(queue) {
+        };
+        PrefixWatch pushing = store.watch(options, queue);
         watchers.add(watcher);
+        // However it stops (the user, close(), or the store's watch breaking): release both.
+        queue.onStop(() -> {
+            pushing.close();
+            watchers.remove(watcher);
+        });
         if (closed) {
             // close() ran while this watch was opening and may have missed it.
             watcher.stop();
@@ -399,17 +405,9 @@ public final class StoreRegistry implements Registry {
         return "StoreRegistry[" + store.describe() + "]";
     }
 
-    /** A store's watcher that leaves this client's set when stopped. */
-    private final class Tracked extends ForwardingWatcher {
-        Tracked(Watcher delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public void stop() {
-            super.stop();
-            watchers.remove(this);
-        }
+    /** Pull-style watchers open on this client; for tests. */
+    int openWatchers() {
+        return watchers.size();
     }
 
     /**

@@ -161,11 +161,28 @@ class StorePushTest {
         }
     }
 
+    @Test
+    void aPullWatcherWhoseStoreWatchBreaksStopsAndIsReleased() {
+        ScriptedStore store = new ScriptedStore();
+        try (StoreRegistry registry = new StoreRegistry(store, RegistryObserver.none())) {
+            Watcher watcher = registry.watch(WatchOptions.all());
+            assertThat(registry.openWatchers()).isEqualTo(1);
+
+            store.breakWatches();
+
+            assertThat(watcher.isStopped()).isTrue();
+            assertThat(watcher.status().state()).isEqualTo(WatchStatus.State.STALE);
+            assertThat(store.closes.get()).as("the broken store watch was closed").isEqualTo(1);
+            assertThat(registry.openWatchers()).as("the client no longer holds it").isZero();
+        }
+    }
+
     /** A store in this JVM whose watches push what the test does, and whose reads can be held. */
     private static final class ScriptedStore implements RegistryStore {
         final Map<String, Service> data = new ConcurrentHashMap<>();
         final List<WatchSink> sinks = new CopyOnWriteArrayList<>();
         final CountDownLatch readStarted = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
         private volatile CountDownLatch readGate = new CountDownLatch(0);
 
         void holdReads() {
@@ -235,7 +252,10 @@ class StorePushTest {
         @Override
         public PrefixWatch watch(WatchOptions options, WatchSink sink) {
             sinks.add(sink);
-            return () -> sinks.remove(sink);
+            return () -> {
+                sinks.remove(sink);
+                closes.incrementAndGet();
+            };
         }
 
         @Override
