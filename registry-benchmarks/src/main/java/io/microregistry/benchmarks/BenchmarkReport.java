@@ -28,7 +28,10 @@ import java.util.Map;
  * with {@code --quick}); {@code --scale-only} (only the "Scale" section, spliced into the
  * existing output file in place of its previous one); {@code --large N} (nodes in the "Large
  * registry" section, default 10000, 500 with {@code --quick}, 0 to skip); {@code --large-only}
- * (only that section, spliced like {@code --scale-only}).
+ * (only that section, spliced like {@code --scale-only}); {@code --keepalive N,N,...} (nodes kept
+ * alive in the "Keep-alive" section, default 10,100,1000; 5,10 with {@code --quick});
+ * {@code --keepalive-only} (only that section, spliced like {@code --scale-only}, placed after
+ * "Scale" if the file has none yet).
  *
  * <p>Exits non-zero if a backend that is on the class path could not be measured (its server
  * would not start, a run failed): the report still says what happened.
@@ -54,9 +57,13 @@ public final class BenchmarkReport {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", quick ? "5" : "200"));
         boolean largeOnly = options.containsKey("large-only");
         boolean scaleOnly = options.containsKey("scale-only");
+        boolean keepAliveOnly = options.containsKey("keepalive-only");
+        boolean onlyOne = largeOnly || scaleOnly || keepAliveOnly;
         int largeNodes = Integer.parseInt(options.getOrDefault("large", quick ? "500" : "10000"));
         List<Integer> scaleCounts = java.util.Arrays.stream(options.getOrDefault("scale", quick ? "5,10" : "10,100,1000")
                 .split(",")).map(String::trim).map(Integer::valueOf).toList();
+        List<Integer> keepAliveCounts = java.util.Arrays.stream(options.getOrDefault("keepalive",
+                quick ? "5,10" : "10,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList();
         List<String> wanted = options.containsKey("backends")
                 ? List.of(options.get("backends").split(",")) : BACKENDS;
 
@@ -64,7 +71,7 @@ public final class BenchmarkReport {
         Report report = new Report();
         SelectSuite.Plan plan = quick ? SelectSuite.Plan.QUICK : SelectSuite.Plan.FULL;
         report.selectPlan = plan.describe();
-        if (!options.containsKey("skip-select") && !scaleOnly && !largeOnly) {
+        if (!options.containsKey("skip-select") && !onlyOne) {
             LOG.info("select benchmarks: {}", plan.describe());
             report.select = SelectSuite.run(plan);
         }
@@ -77,18 +84,23 @@ public final class BenchmarkReport {
             }
             LOG.info("backend {}: starting server", name);
             try (BackendUnderTest backend = Backends.start(name)) {
-                if (!scaleOnly && !largeOnly) {
+                if (!onlyOne) {
                     LOG.info("backend {}: propagation, {} registrations per side in {} rounds, {} unmeasured per pass",
                             name, samples, PROPAGATION_ROUNDS, warmup);
                     report.propagation.add(PropagationRun.measure(backend, warmup, samples, PROPAGATION_ROUNDS));
                     LOG.info("backend {}: registration throughput, {} registrations x 2 rounds", name, registrations);
                     report.throughput.add(ThroughputRun.measure(backend, warmup, registrations, 2));
                 }
-                if (!largeOnly) {
+                if (!onlyOne || scaleOnly) {
                     LOG.info("backend {}: scale, threads and connections following {} services", name, scaleCounts);
                     report.scale.addAll(ScaleRun.measure(backend, scaleCounts));
                 }
-                if (!scaleOnly && largeNodes > 0) {
+                if (!onlyOne || keepAliveOnly) {
+                    LOG.info("backend {}: keep-alive, requests/s for {} nodes (TTL {} s)", name, keepAliveCounts,
+                            KeepAliveRun.TTL.toSeconds());
+                    report.keepAlive.addAll(KeepAliveRun.measure(backend, keepAliveCounts));
+                }
+                if ((!onlyOne || largeOnly) && largeNodes > 0) {
                     LOG.info("backend {}: large registry, {} nodes", name, largeNodes);
                     report.large.add(LargeRegistryRun.measure(backend, largeNodes));
                 }
@@ -104,12 +116,17 @@ public final class BenchmarkReport {
                 base + (scaleOnly ? " -Dbenchmarks.args=--scale-only" : ""));
         String large = LargeRegistryRun.render(report.large,
                 base + (largeOnly ? " -Dbenchmarks.args=--large-only" : ""));
+        String keepAlive = KeepAliveRun.render(report.keepAlive, keepAliveCounts, KeepAliveRun.TTL,
+                base + (keepAliveOnly ? " -Dbenchmarks.args=--keepalive-only" : ""));
         if (scaleOnly && Files.exists(output)) {
             Files.writeString(output, spliceSection(Files.readString(output), "## Scale\n", scale));
+        } else if (keepAliveOnly && Files.exists(output)) {
+            Files.writeString(output, spliceSection(Files.readString(output), "## Keep-alive\n", keepAlive,
+                    "## Scale\n"));
         } else if (largeOnly && Files.exists(output)) {
             Files.writeString(output, spliceSection(Files.readString(output), "## Large registry\n", large));
         } else {
-            Files.writeString(output, MarkdownReport.render(report, quick) + "\n" + scale
+            Files.writeString(output, MarkdownReport.render(report, quick) + "\n" + scale + keepAlive
                     + (largeNodes > 0 ? large : ""));
         }
         LOG.info("wrote {} in {} s", output, report.elapsed.toSeconds());
@@ -126,6 +143,7 @@ public final class BenchmarkReport {
         final List<PropagationRun.Result> propagation = new ArrayList<>();
         final List<ThroughputRun.Result> throughput = new ArrayList<>();
         final List<ScaleRun.Row> scale = new ArrayList<>();
+        final List<KeepAliveRun.Row> keepAlive = new ArrayList<>();
         final List<LargeRegistryRun.Result> large = new ArrayList<>();
         final Map<String, String> missing = new LinkedHashMap<>();
         final Map<String, String> failed = new LinkedHashMap<>();
@@ -141,7 +159,7 @@ public final class BenchmarkReport {
             }
             String key = arg.substring(2);
             boolean flag = key.equals("quick") || key.equals("skip-select") || key.equals("scale-only")
-                    || key.equals("large-only");
+                    || key.equals("large-only") || key.equals("keepalive-only");
             if (flag) {
                 options.put(key, "true");
             } else {
@@ -156,7 +174,21 @@ public final class BenchmarkReport {
 
     /** {@code document} with its section under {@code heading} (up to the next "## ") replaced, or appended. */
     static String spliceSection(String document, String heading, String section) {
+        return spliceSection(document, heading, section, null);
+    }
+
+    /**
+     * {@code document} with its section under {@code heading} (up to the next "## ") replaced; if
+     * it has none, inserted after the section under {@code after} (when there is one), else appended.
+     */
+    static String spliceSection(String document, String heading, String section, String after) {
         int start = document.indexOf(heading);
+        if (start < 0 && after != null && document.contains(after)) {
+            int next = document.indexOf("\n## ", document.indexOf(after) + 1);
+            if (next >= 0) {
+                return document.substring(0, next + 1) + section + document.substring(next + 1);
+            }
+        }
         if (start < 0) {
             return document.endsWith("\n") ? document + "\n" + section : document + "\n\n" + section;
         }
