@@ -107,14 +107,20 @@ public abstract class NamespaceContract extends Contract {
         return writers;
     }
 
+    /** A fresh client of every world, to read with. */
+    private Map<World, Registry> readers(List<World> worlds) {
+        Map<World, Registry> readers = new LinkedHashMap<>();
+        worlds.forEach(world -> readers.put(world, client(world)));
+        return readers;
+    }
+
     @Test
     void getServiceAndListServicesSeeOnlyTheirOwnNamespace() {
         require(Capability.NAMESPACES);
         String tag = uniqueName("ns");
         List<World> worlds = worlds();
         registerEverywhere(worlds, tag, "n1", RegisterOptions.defaults());
-        Map<World, Registry> readers = new LinkedHashMap<>();
-        worlds.forEach(world -> readers.put(world, client(world)));
+        Map<World, Registry> readers = readers(worlds);
 
         await().untilAsserted(() -> {
             for (World world : worlds) {
@@ -207,8 +213,7 @@ public abstract class NamespaceContract extends Contract {
         String tag = uniqueName("ns");
         List<World> worlds = worlds();
         Map<World, Registry> writers = registerEverywhere(worlds, tag, "n1", RegisterOptions.defaults());
-        Map<World, Registry> readers = new LinkedHashMap<>();
-        worlds.forEach(world -> readers.put(world, client(world)));
+        Map<World, Registry> readers = readers(worlds);
         await().untilAsserted(() -> {
             for (World world : worlds) {
                 assertThat(present(readers.get(world), tag, "n1")).as("own node visible in %s", world.label()).isTrue();
@@ -280,8 +285,7 @@ public abstract class NamespaceContract extends Contract {
         String tag = uniqueName("ns");
         List<World> worlds = worlds();
         Map<World, Registry> writers = registerEverywhere(worlds, tag, "n1", RegisterOptions.defaults());
-        Map<World, Registry> readers = new LinkedHashMap<>();
-        worlds.forEach(world -> readers.put(world, client(world)));
+        Map<World, Registry> readers = readers(worlds);
         awaitOwnRecords(worlds, readers, tag);
 
         // One world after another: each deregister takes that world's node and no other's.
@@ -306,8 +310,7 @@ public abstract class NamespaceContract extends Contract {
         String tag = uniqueName("ns");
         List<World> worlds = worlds();
         Map<World, Registry> writers = registerEverywhere(worlds, tag, "n1", RegisterOptions.ttl(fixture().shortTtl()));
-        Map<World, Registry> readers = new LinkedHashMap<>();
-        worlds.forEach(world -> readers.put(world, client(world)));
+        Map<World, Registry> readers = readers(worlds);
         awaitOwnRecords(worlds, readers, tag);
 
         // Every other world's writer dies; each has a lookalike beside it that lives on (the
