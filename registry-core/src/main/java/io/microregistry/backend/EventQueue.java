@@ -8,6 +8,7 @@ import io.microregistry.Watcher;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The pull-style {@link Watcher} over a store's push watch: the store pushes into it as a
@@ -24,16 +25,13 @@ final class EventQueue implements Watcher, WatchSink {
     private final WatchOptions options;
     private final StoppableQueue<WatchEvent> queue = new StoppableQueue<>();
     private volatile WatchStatus status = WatchStatus.current();
-    private volatile Runnable onStop = () -> { };
+    /** Set once by {@link #onStop}; run once, by whichever of stop and onStop comes second. */
+    private volatile Runnable onStop;
+    private final AtomicBoolean released = new AtomicBoolean();
 
     /** @param options which events to keep */
     EventQueue(WatchOptions options) {
         this.options = options;
-    }
-
-    /** The filter this queue applies. */
-    WatchOptions options() {
-        return options;
     }
 
     /**
@@ -43,7 +41,14 @@ final class EventQueue implements Watcher, WatchSink {
     void onStop(Runnable onStop) {
         this.onStop = onStop;
         if (queue.isStopped()) {
-            onStop.run();
+            release();
+        }
+    }
+
+    private void release() {
+        Runnable hook = onStop;
+        if (hook != null && released.compareAndSet(false, true)) {
+            hook.run();
         }
     }
 
@@ -82,7 +87,7 @@ final class EventQueue implements Watcher, WatchSink {
     @Override
     public void stop() {
         if (queue.stop()) {
-            onStop.run();
+            release();
         }
     }
 

@@ -269,11 +269,6 @@ final class Feed {
                 : new RegistryUnavailableException(what + " for " + describe() + ": " + cause.getMessage(), cause);
     }
 
-    /** The records this feed holds; for the hub's members' snapshots. */
-    synchronized List<Service> snapshot() {
-        return new ArrayList<>(VersionGrouping.group(view.values()));
-    }
-
     /** Where one watch of this feed pushes; ignored once that watch is no longer the feed's. */
     private final class Sink implements WatchSink {
         /** What the watch pushed while the prefix was being read; null once connected. Guarded by the feed. */

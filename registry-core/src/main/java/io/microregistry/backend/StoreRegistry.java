@@ -271,11 +271,10 @@ public final class StoreRegistry implements Registry {
     @Override
     public Watcher watch(WatchOptions options) {
         RegistrationRules.checkWatch(options);
-        checkOpen();
         EventQueue queue = new EventQueue(options);
         Watcher watcher = new ForwardingWatcher(queue) {
         };
-        PrefixWatch pushing = store.watch(options, queue);
+        PrefixWatch pushing = openWatch(options, queue);
         watchers.add(watcher);
         // However it stops (the user, close(), or the store's watch breaking): release both.
         queue.onStop(() -> {
@@ -289,7 +288,7 @@ public final class StoreRegistry implements Registry {
         return watcher;
     }
 
-    /** The store's push watch, for this client's subscriptions; refused once closed. */
+    /** The store's push watch, for this client's watchers and subscriptions; refused once closed. */
     private PrefixWatch openWatch(WatchOptions options, WatchSink sink) {
         checkOpen();
         return store.watch(options, sink);

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -182,7 +183,7 @@ class StorePushTest {
         final Map<String, Service> data = new ConcurrentHashMap<>();
         final List<WatchSink> sinks = new CopyOnWriteArrayList<>();
         final CountDownLatch readStarted = new CountDownLatch(1);
-        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
         private volatile CountDownLatch readGate = new CountDownLatch(0);
 
         void holdReads() {
